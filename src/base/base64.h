@@ -1,0 +1,14 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sf {
+
+// Standard base64 with padding (RFC 4648 section 4).
+std::string Base64Encode(std::string_view bytes);
+// nullopt when `text` is not valid padded base64.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+}  // namespace sf

@@ -1,0 +1,14 @@
+#pragma once
+// Each command registers its subcommand and options on the app and, when chosen, runs
+// through the library and a view, leaving its exit code in the context.
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace sf::cli {
+
+void RegisterValidate(CLI::App& app, Context& context);
+void RegisterGraph(CLI::App& app, Context& context);
+
+}  // namespace sf::cli

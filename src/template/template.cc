@@ -1,0 +1,26 @@
+#include "template/template.h"
+
+namespace sf {
+
+const Parameter* Template::FindParameter(const std::string& name) const {
+  for (const auto& parameter : parameters) {
+    if (parameter.name == name) return &parameter;
+  }
+  return nullptr;
+}
+
+const Resource* Template::FindResource(const std::string& logical_id) const {
+  for (const auto& resource : resources) {
+    if (resource.logical_id == logical_id) return &resource;
+  }
+  return nullptr;
+}
+
+const Node* Template::FindCondition(const std::string& name) const {
+  for (const auto& [condition, node] : conditions) {
+    if (condition == name) return node;
+  }
+  return nullptr;
+}
+
+}  // namespace sf

@@ -23,7 +23,7 @@ done
 # docs/architecture.md points here.
 packages=(
   g++ cmake ninja-build pkg-config git
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libssl-dev libcurl4-openssl-dev libgit2-dev
+  libyaml-dev nlohmann-json3-dev libexpected-dev libcli11-dev libssl-dev libcurl4-openssl-dev libgit2-dev
   libsqlite3-dev zlib1g-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev

@@ -2,14 +2,10 @@
 
 #include "base/file_io.h"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <cctype>
 #include <map>
-#include <sstream>
 
 namespace sf {
 
@@ -121,54 +117,98 @@ bool Node::Erase(std::string_view key) {
 
 namespace {
 
-Mark ToMark(const YAML::Mark& mark) {
-  if (mark.line < 0) return {};
-  return {mark.line + 1, mark.column + 1};
+// Limits that keep hostile input from exhausting the stack or memory: the recursive walks
+// over the tree are bounded by the depth, and alias expansion ("billion laughs") by the
+// total node count.
+constexpr size_t kMaxDepth = 256;
+constexpr size_t kMaxNodes = 1'000'000;  // 50 times a 1,000-resource template
+
+Mark ToMark(const yaml_mark_t& mark) {
+  return {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
 }
 
-// Turns yaml-cpp's event stream into a Node tree. Tags: yaml-cpp reports "?" for a plain
-// untagged node and "!" for a quoted one; both become "".
-class TreeBuilder : public YAML::EventHandler {
+std::string Text(const yaml_char_t* text) {
+  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
+}
+
+size_t CountNodes(const Node& node) {
+  size_t count = 1;
+  for (const auto& item : node.items()) count += CountNodes(item);
+  for (const auto& [key, value] : node.entries()) count += 1 + CountNodes(value);
+  return count;
+}
+
+// Turns libyaml's event stream into a Node tree. Tags: libyaml reports the resolved tag
+// ("!Ref", "tag:yaml.org,2002:str") or nothing for an untagged node.
+class TreeBuilder {
  public:
   TreeBuilder(const std::string& file, Diagnostics& diagnostics)
       : file_(file), diagnostics_(diagnostics) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    Add(Node::Null(ToMark(mark)), anchor);
+  // Handles one event; returns false with `error` set when the input must be rejected.
+  bool Handle(const yaml_event_t& event, std::string& error, Mark& where) {
+    Mark mark = ToMark(event.start_mark);
+    switch (event.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        if (++documents_ > 1) {
+          error = "the file holds more than one YAML document; a template is one document";
+          where = mark;
+          return false;
+        }
+        return true;
+      case YAML_SCALAR_EVENT: {
+        const auto& scalar = event.data.scalar;
+        std::string value(reinterpret_cast<const char*>(scalar.value), scalar.length);
+        std::string tag = Text(scalar.tag);
+        bool quoted = scalar.style != YAML_PLAIN_SCALAR_STYLE && scalar.style != YAML_ANY_SCALAR_STYLE;
+        bool is_null = !quoted && tag.empty() && (value.empty() || value == "~" || value == "null" ||
+                                                  value == "Null" || value == "NULL");
+        Node node = is_null ? Node::Null(mark) : Node::Scalar(std::move(value), mark, quoted);
+        if (is_null && !tag.empty()) node = Node::Scalar("", mark);  // `!Sub` with no argument
+        node.set_tag(tag);
+        return Add(std::move(node), Text(scalar.anchor), error, where);
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        if (stack_.size() >= kMaxDepth) {
+          error = "nested more than " + std::to_string(kMaxDepth) + " levels deep";
+          where = mark;
+          return false;
+        }
+        bool sequence = event.type == YAML_SEQUENCE_START_EVENT;
+        Node node = sequence ? Node::Sequence(mark) : Node::Map(mark);
+        node.set_tag(Text(sequence ? event.data.sequence_start.tag : event.data.mapping_start.tag));
+        std::string anchor = Text(sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor);
+        stack_.push_back({std::move(node), std::move(anchor), {}, false});
+        return true;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Frame frame = std::move(stack_.back());
+        stack_.pop_back();
+        return Add(std::move(frame.node), frame.anchor, error, where);
+      }
+      case YAML_ALIAS_EVENT: {
+        auto it = anchors_.find(Text(event.data.alias.anchor));
+        if (it == anchors_.end()) {
+          error = "unknown alias *" + Text(event.data.alias.anchor);
+          where = mark;
+          return false;
+        }
+        nodes_ += it->second.second;
+        if (nodes_ > kMaxNodes) {
+          error = "aliases expand to more than " + std::to_string(kMaxNodes) + " nodes";
+          where = mark;
+          return false;
+        }
+        Node copy = it->second.first;
+        copy.set_mark(mark);
+        return Add(std::move(copy), "", error, where);
+      }
+      default:
+        return true;
+    }
   }
-
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto it = anchors_.find(anchor);
-    Node copy = it == anchors_.end() ? Node::Null(ToMark(mark)) : it->second;
-    copy.set_mark(ToMark(mark));
-    Add(std::move(copy), 0);
-  }
-
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    Node node = Node::Scalar(value, ToMark(mark), tag == "!");
-    node.set_tag(NormalTag(tag));
-    Add(std::move(node), anchor);
-  }
-
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    Node node = Node::Sequence(ToMark(mark));
-    node.set_tag(NormalTag(tag));
-    stack_.push_back({std::move(node), anchor, {}, false});
-  }
-  void OnSequenceEnd() override { Close(); }
-
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    Node node = Node::Map(ToMark(mark));
-    node.set_tag(NormalTag(tag));
-    stack_.push_back({std::move(node), anchor, {}, false});
-  }
-  void OnMapEnd() override { Close(); }
 
   bool has_root() const { return has_root_; }
   Node TakeRoot() { return std::move(root_); }
@@ -176,42 +216,37 @@ class TreeBuilder : public YAML::EventHandler {
  private:
   struct Frame {
     Node node;
-    YAML::anchor_t anchor;
+    std::string anchor;
     Node pending_key;  // maps: the key waiting for its value
     bool has_key;
   };
 
-  static std::string NormalTag(const std::string& tag) {
-    return tag == "?" || tag == "!" ? "" : tag;
-  }
-
-  void Close() {
-    Frame frame = std::move(stack_.back());
-    stack_.pop_back();
-    Add(std::move(frame.node), frame.anchor);
-  }
-
-  void Add(Node node, YAML::anchor_t anchor) {
-    if (anchor != 0) anchors_[anchor] = node;
+  bool Add(Node node, const std::string& anchor, std::string& error, Mark& where) {
+    if (++nodes_ > kMaxNodes) {
+      error = "the document has more than " + std::to_string(kMaxNodes) + " nodes";
+      where = node.mark();
+      return false;
+    }
+    if (!anchor.empty()) anchors_[anchor] = {node, CountNodes(node)};
     if (stack_.empty()) {
-      if (!has_root_) root_ = std::move(node);
+      root_ = std::move(node);
       has_root_ = true;
-      return;
+      return true;
     }
     Frame& top = stack_.back();
     if (top.node.IsSequence()) {
       top.node.Append(std::move(node));
-      return;
-    }
-    if (!top.has_key) {
+    } else if (!top.has_key) {
       AddKey(top, std::move(node));
-      return;
+    } else {
+      top.node.entries().emplace_back(std::move(top.pending_key), std::move(node));
+      top.has_key = false;
     }
-    top.node.entries().emplace_back(std::move(top.pending_key), std::move(node));
-    top.has_key = false;
+    return true;
   }
 
   void AddKey(Frame& top, Node key) {
+    if (key.IsNull()) key = Node::Scalar("", key.mark());
     if (!key.IsScalar()) {
       diagnostics_.Error({file_, key.mark().line, key.mark().column}, "yaml-syntax",
                          std::string("a mapping key must be a scalar, not a ") + key.KindName());
@@ -232,63 +267,77 @@ class TreeBuilder : public YAML::EventHandler {
   const std::string& file_;
   Diagnostics& diagnostics_;
   std::vector<Frame> stack_;
-  std::map<YAML::anchor_t, Node> anchors_;
+  std::map<std::string, std::pair<Node, size_t>> anchors_;  // node and its node count
   Node root_;
   bool has_root_ = false;
+  int documents_ = 0;
+  size_t nodes_ = 0;
 };
 
-// yaml-cpp rejects tabs with an unhelpful message; find the first tab used as indentation.
+// libyaml rejects tabs with an unhelpful message; find the first tab used as indentation.
 std::optional<Mark> FirstIndentTab(std::string_view text) {
   int line = 1;
   bool at_line_start = true;
+  size_t line_start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\n') {
       ++line;
       at_line_start = true;
+      line_start = i + 1;
       continue;
     }
     if (!at_line_start) continue;
-    if (c == '\t') {
-      size_t line_start = text.rfind('\n', i == 0 ? 0 : i - 1);
-      int column = static_cast<int>(i - (line_start == std::string_view::npos ? 0 : line_start + 1));
-      return Mark{line, column + 1};
-    }
+    if (c == '\t') return Mark{line, static_cast<int>(i - line_start) + 1};
     if (c != ' ') at_line_start = false;
   }
   return std::nullopt;
 }
+
+// The owner of a libyaml parser.
+struct Parser {
+  yaml_parser_t parser;
+  Parser() { yaml_parser_initialize(&parser); }
+  ~Parser() { yaml_parser_delete(&parser); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+};
 
 }  // namespace
 
 std::optional<Document> ParseYaml(std::string_view text, std::string file,
                                   Diagnostics& diagnostics) {
   Document document{std::move(file), Node::Null({1, 1})};
-  Diagnostics local;
-  TreeBuilder builder(document.file, local);
-  try {
-    std::istringstream in{std::string(text)};
-    YAML::Parser parser(in);
-    if (parser.HandleNextDocument(builder) && parser.HandleNextDocument(builder)) {
-      local.Error({document.file, 0, 0}, "yaml-syntax",
-                  "the file holds more than one YAML document; a template is one document");
+  TreeBuilder builder(document.file, diagnostics);
+  Parser owner;
+  yaml_parser_set_input_string(&owner.parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
+  std::string error;
+  Mark where;
+  bool done = false;
+  while (!done) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&owner.parser, &event)) {
+      const yaml_parser_t& p = owner.parser;
+      error = p.problem != nullptr ? p.problem : "cannot parse";
+      if (p.context != nullptr) error = std::string(p.context) + ": " + error;
+      where = ToMark(p.problem_mark);
+      if (auto tab = FirstIndentTab(text); tab && tab->line <= where.line) {
+        where = *tab;
+        error = "tab character used for indentation; YAML indents with spaces";
+      }
+      break;
     }
-  } catch (const YAML::Exception& e) {
-    Mark mark = ToMark(e.mark);
-    std::string message = e.msg;
-    if (auto tab = FirstIndentTab(text); tab && (mark.line == 0 || tab->line <= mark.line)) {
-      mark = *tab;
-      message = "tab character used for indentation; YAML indents with spaces";
-    }
-    diagnostics.Append(local);
-    diagnostics.Error(document.At(mark), "yaml-syntax", "malformed YAML: " + message);
-    return std::nullopt;
-  } catch (const std::exception& e) {
-    diagnostics.Append(local);
-    diagnostics.Error({document.file, 0, 0}, "yaml-syntax", std::string("malformed YAML: ") + e.what());
+    done = event.type == YAML_STREAM_END_EVENT;
+    bool ok = builder.Handle(event, error, where);
+    yaml_event_delete(&event);
+    if (!ok) break;
+  }
+  if (!done) {
+    bool json = document.file.size() >= 5 && document.file.compare(document.file.size() - 5, 5, ".json") == 0;
+    diagnostics.Error(document.At(where), "yaml-syntax", (json ? "malformed JSON: " : "malformed YAML: ") + error);
     return std::nullopt;
   }
-  diagnostics.Append(local);
   if (builder.has_root()) document.root = builder.TakeRoot();
   return document;
 }

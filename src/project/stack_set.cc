@@ -86,7 +86,8 @@ class Builder {
   };
 
   void Load(const StackSource& source) {
-    auto tmpl = LoadTemplateFile(source.path, diagnostics_);
+    auto tmpl = source.text ? LoadTemplate(*source.text, source.path, diagnostics_)
+                            : LoadTemplateFile(source.path, diagnostics_);
     if (!tmpl) return;
     Loaded loaded;
     loaded.source = source;

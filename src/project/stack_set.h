@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,7 @@ struct StackSet {
 struct StackSource {
   std::string name;
   std::string path;
+  std::optional<std::string> text;  // the template itself; when unset it is read from `path`
   std::string stack_name;
   std::map<std::string, GivenParameter> given;   // must all be declared by the template
   std::map<std::string, GivenParameter> common;  // apply only where the template declares them

@@ -477,7 +477,8 @@ class SamExpander {
       return;
     }
     if (item.IsMap() && item.entries().size() == 1) {  // a SAM policy template
-      const auto& [name, arguments] = item.entries().front();
+      const Node& name = item.entries().front().first;
+      const Node& arguments = item.entries().front().second;
       const auto& templates = PolicyTemplates();
       auto it = std::find_if(templates.begin(), templates.end(),
                              [&](const PolicyTemplate& t) { return name.scalar() == t.name; });

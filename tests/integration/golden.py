@@ -32,6 +32,7 @@ def cases():
     for stage in ("dev", "prod"):
         yield f"reference/{stage}", ["--project", "stacks", "--stage", stage, "validate"]
     yield "reference/graph-stacks", ["--project", "stacks", "graph", "--stacks"]
+    yield "examples/minimal", ["--project", "examples/minimal", "validate"]
 
 
 def run(binary, argv):

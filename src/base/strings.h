@@ -25,4 +25,7 @@ std::string PointerEscape(std::string_view token);
 
 bool StartsWith(std::string_view text, std::string_view prefix);
 
+// Characters (code points) of UTF-8 text; invalid bytes count as one each.
+size_t Utf8Length(std::string_view text);
+
 }  // namespace sf

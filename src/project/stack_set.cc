@@ -125,6 +125,10 @@ class Builder {
     for (size_t i = 0; i < stacks_.size(); ++i) {
       for (const auto& output : stacks_[i].tmpl->outputs) {
         if (output.export_name == nullptr) continue;
+        if (!output.condition.empty()) {
+          auto condition = stacks_[i].conditions.find(output.condition);
+          if (condition == stacks_[i].conditions.end() || !condition->second) continue;  // not exported
+        }
         Value name = Quiet(stacks_[i], *output.export_name);
         if (name.IsUnknown() || name.AsString().empty()) continue;
         SourceLocation location = stacks_[i].tmpl->At(*output.export_name);
@@ -382,6 +386,25 @@ class Builder {
     Value properties = resolved.properties;
     if (properties.origin().line == 0) properties.set_origin(resource.node->mark());
     ValidateValue(context, schema->document, properties, pointer + "/Properties", diagnostics_);
+    for (const auto& attribute : schema->attributes) {
+      if (attribute.find('.') != std::string::npos) continue;
+      const Value* value = resolved.properties.Find(attribute);
+      if (value == nullptr) continue;
+      Mark at = value->origin().line != 0 ? value->origin() : resource.node->mark();
+      diagnostics_.Error(t.At(at), "read-only-property",
+                         resource.type + " property '" + attribute +
+                             "' is read-only: it is set by the service, and Fn::GetAtt returns it",
+                         pointer + "/Properties/" + PointerEscape(attribute));
+    }
+    for (const std::string* policy : {&resource.deletion_policy, &resource.update_replace_policy}) {
+      if (*policy != "Snapshot") continue;
+      const char* key = policy == &resource.deletion_policy ? "DeletionPolicy" : "UpdateReplacePolicy";
+      const Node* at = resource.node->Find(key);
+      diagnostics_.Error(t.At(at ? *at : *resource.node), "invalid-value",
+                         std::string(key) + " Snapshot is not supported for " + resource.type +
+                             "; use Retain or Delete",
+                         pointer + "/" + key);
+    }
     if (!schema->engine_supported) {
       diagnostics_.Warning(t.At(*resource.type_node), "engine-unsupported",
                            resource.type + " is accepted, but the streamform engine cannot run it; "
@@ -393,6 +416,7 @@ class Builder {
       if (value == nullptr) continue;
       Mark at = value->origin().line != 0 ? value->origin() : resource.node->mark();
       std::string name = property.substr(std::string("/properties/").size());
+      std::replace(name.begin(), name.end(), '*', '0');
       diagnostics_.Warning(t.At(at), "engine-unsupported",
                            resource.type + " property '" + name +
                                "' is accepted, but the streamform engine does not apply it",
@@ -401,18 +425,33 @@ class Builder {
     CheckLocalCode(t, resource, pointer);
   }
 
+  // The first value at a schema pointer ("/properties/A/*/B": "*" is any list item).
   static const Value* Lookup(const Value& properties, const std::string& pointer) {
     const std::string prefix = "/properties/";
     if (pointer.rfind(prefix, 0) != 0) return nullptr;
-    const Value* current = &properties;
-    for (const auto& token : Split(pointer.substr(prefix.size()), '/')) {
-      current = current->IsMap() ? current->Find(token) : nullptr;
-      if (current == nullptr) return nullptr;
+    return LookupTokens(properties, Split(pointer.substr(prefix.size()), '/'), 0);
+  }
+
+  static const Value* LookupTokens(const Value& value, const std::vector<std::string>& tokens, size_t i) {
+    if (i == tokens.size()) return &value;
+    if (tokens[i] == "*") {
+      for (const auto& item : value.items()) {
+        if (const Value* found = LookupTokens(item, tokens, i + 1)) return found;
+      }
+      return nullptr;
     }
-    return current;
+    const Value* next = value.IsMap() ? value.Find(tokens[i]) : nullptr;
+    return next == nullptr ? nullptr : LookupTokens(*next, tokens, i + 1);
   }
 
   void ReportUnknownType(const Template& t, const Resource& resource, const std::string& pointer) {
+    if (StartsWith(resource.type, "AWS::Serverless::")) {
+      diagnostics_.Error(t.At(*resource.type_node), "missing-transform",
+                         resource.type + " needs the SAM transform: add 'Transform: " + kSamTransform +
+                             "' at the top of the template",
+                         pointer + "/Type");
+      return;
+    }
     std::string hint = DidYouMean(resource.type, KnownTypes());
     if (!hint.empty() || !StartsWith(resource.type, "AWS::")) {
       diagnostics_.Error(t.At(*resource.type_node), "unknown-type",

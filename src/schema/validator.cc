@@ -94,12 +94,6 @@ std::string Article(const std::string& type) {
   return "a " + type;
 }
 
-size_t Utf8Length(const std::string& text) {
-  size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
-  return count;
-}
-
 std::string LastToken(const std::string& pointer) {
   size_t slash = pointer.rfind('/');
   return slash == std::string::npos ? pointer : pointer.substr(slash + 1);
@@ -216,6 +210,19 @@ class Validator {
     }
     if (schema.contains("maxItems") && size > schema["maxItems"].get<size_t>()) {
       Error(at, pointer, "invalid-value", Name(pointer) + " takes at most " + schema["maxItems"].dump() + " items");
+    }
+    if (schema.value("uniqueItems", false)) {
+      for (size_t i = 0; i < size; ++i) {
+        for (size_t j = 0; j < i; ++j) {
+          if (value.items()[i].IsFullyKnown() && value.items()[i] == value.items()[j]) {
+            Mark where = value.items()[i].origin().line != 0 ? value.items()[i].origin() : at;
+            Error(where, pointer + "/" + std::to_string(i), "invalid-value",
+                  Name(pointer) + " lists the same item twice (items " + std::to_string(j) + " and " +
+                      std::to_string(i) + ")");
+            break;
+          }
+        }
+      }
     }
     if (!schema.contains("items")) return;
     for (size_t i = 0; i < size; ++i) {

@@ -61,8 +61,10 @@ class Reader {
     }
     const Node* resources = Section(root, "Resources");
     if (resources == nullptr) {
-      if (root.Find("Resources") == nullptr) {
+      if (const Node* empty = root.Find("Resources"); empty == nullptr) {
         Error(root, "missing-section", "a template needs a Resources section", "");
+      } else if (empty->IsNull()) {
+        Error(*empty, "missing-section", "Resources must declare at least one resource", "/Resources");
       }
     } else {
       if (resources->entries().empty()) {
@@ -123,10 +125,24 @@ class Reader {
       }
     }
     if (const Node* transform = root.Find("Transform")) {
-      if (transform->IsScalar()) {
-        t.transforms.push_back(transform->scalar());
-      } else if (transform->IsSequence()) {
-        for (const auto& item : transform->items()) t.transforms.push_back(item.scalar());
+      std::vector<const Node*> names;
+      if (transform->IsSequence()) {
+        for (const auto& item : transform->items()) names.push_back(&item);
+      } else {
+        names.push_back(transform);
+      }
+      for (const Node* name : names) {
+        if (!name->IsScalar()) {
+          Error(*name, "wrong-type", "a Transform is named by a string (macros with parameters are not supported)",
+                "/Transform");
+          continue;
+        }
+        t.transforms.push_back(name->scalar());
+        if (name->scalar() != kSamTransform) {
+          Error(*name, "unsupported-transform",
+                "transform '" + name->scalar() + "' is not supported; streamform runs only " + kSamTransform,
+                "/Transform", DidYouMean(name->scalar(), {kSamTransform}));
+        }
       }
     }
   }
@@ -159,10 +175,13 @@ class Reader {
                      kParameterTypes.end();
         bool aws_specific = StartsWith(p.type, "AWS::") || StartsWith(p.type, "List<AWS::");
         if (aws_specific) {
+          bool list = StartsWith(p.type, "List<");
+          bool ssm = p.type.find("SSM::Parameter") != std::string::npos;
           diagnostics_.Warning(document_->At(*type), "unchecked-parameter-type",
-                               "parameter type '" + p.type +
-                                   "' is treated as a String: streamform cannot check AWS-specific "
-                                   "values offline",
+                               "parameter type '" + p.type + "' is treated as " +
+                                   (list ? "a CommaDelimitedList" : "a String") +
+                                   ": streamform cannot check AWS-specific values offline" +
+                                   (ssm ? ", and its value is the parameter's name, not the stored value" : ""),
                                pointer + "/Type");
         } else if (!known) {
           Error(*type, "unknown-parameter-type", "unknown parameter type '" + p.type + "'",

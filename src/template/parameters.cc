@@ -50,7 +50,7 @@ class Checker {
                                               " is greater than MaxValue " + Format(*p_.max_value));
       }
     } else {
-      double length = static_cast<double>(text.size());
+      double length = static_cast<double>(Utf8Length(text));
       if (p_.min_length && length < *p_.min_length) {
         ok = Fail("parameter-constraint", "parameter " + p_.name + ": " + shown +
                                               " is shorter than MinLength " + Format(*p_.min_length));
@@ -96,8 +96,14 @@ std::vector<std::string> Items(const Value& value, bool list_type) {
     for (const auto& item : value.items()) items.push_back(item.AsString());
     return items;
   }
-  if (list_type) return Split(value.AsString(), ',');
-  return {value.AsString()};
+  if (!list_type) return {value.AsString()};
+  std::vector<std::string> items = Split(value.AsString(), ',');
+  for (auto& item : items) {  // CloudFormation trims the spaces around each member
+    size_t first = item.find_first_not_of(" \t");
+    size_t last = item.find_last_not_of(" \t");
+    item = first == std::string::npos ? "" : item.substr(first, last - first + 1);
+  }
+  return items;
 }
 
 Value FromNode(const Node& node) {

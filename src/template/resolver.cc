@@ -83,6 +83,9 @@ std::optional<Value> Resolver::ResolveIntrinsic(std::string_view name, const Nod
     if (!value) return std::nullopt;
     result = std::move(*value);
   } else if (name == "Fn::GetAtt") {
+    if (in_condition_) {
+      return Broken(call, pointer, "conditions can refer only to parameters; Fn::GetAtt cannot be used here");
+    }
     result = GetAtt(argument, pointer);
   } else if (name == "Fn::Sub") {
     result = Sub(argument, pointer);
@@ -179,6 +182,12 @@ Value Resolver::GetAttNamed(const std::string& id, const std::string& attribute,
     std::vector<std::string> names;
     if (scope_.attribute_names) names = scope_.attribute_names(*resource);
     std::string hint = DidYouMean(attribute, names);
+    for (const auto& name : names) {  // "StreamArn" for "Arn": the type's name prefixed
+      if (hint.empty() && attribute.size() > name.size() &&
+          attribute.compare(attribute.size() - name.size(), name.size(), name) == 0) {
+        hint = "did you mean '" + name + "'?";
+      }
+    }
     constexpr size_t kListed = 6;
     if (names.size() > kListed) {
       names.resize(kListed);
@@ -490,7 +499,10 @@ bool Resolver::Equals(const Node& argument, const std::string& pointer) {
   auto b = Resolve(argument.items()[1], pointer + "/1");
   if (!a || !b) return !a && !b;
   if (a->IsUnknown() || b->IsUnknown()) return false;
-  return a->AsString() == b->AsString() && a->kind() != Value::Kind::kList;
+  bool a_scalar = !a->IsList() && !a->IsMap();
+  bool b_scalar = !b->IsList() && !b->IsMap();
+  if (a_scalar && b_scalar) return a->AsString() == b->AsString();  // "1" equals 1, as on AWS
+  return *a == *b;
 }
 
 }  // namespace sf

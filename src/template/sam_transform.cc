@@ -37,6 +37,22 @@ const std::vector<std::string> kScheduleEventProperties = {
     "DeadLetterConfig", "Description", "Enabled", "Input", "Name", "RetryPolicy", "Schedule",
     "State"};
 const std::vector<std::string> kEventTypes = {"Kinesis", "Schedule"};
+// Resource attributes a serverless function may carry; they go to the generated function
+// (Condition to every generated resource, as SAM does).
+const std::vector<std::string> kFunctionAttributes = {
+    "Type", "Properties", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy",
+    "Metadata", "CreationPolicy", "UpdatePolicy"};
+// AWS managed policies SAM users name without their path.
+const std::vector<std::pair<std::string, std::string>> kManagedPolicyPaths = {
+    {"AWSLambdaBasicExecutionRole", "service-role/"},
+    {"AWSLambdaKinesisExecutionRole", "service-role/"},
+    {"AWSLambdaVPCAccessExecutionRole", "service-role/"},
+    {"AWSLambdaDynamoDBExecutionRole", "service-role/"},
+    {"AWSLambdaSQSQueueExecutionRole", "service-role/"},
+    {"AWSLambdaRole", "service-role/"},
+    {"AWSLambdaMSKExecutionRole", "service-role/"},
+    {"AWSLambdaENIManagementAccess", "service-role/"},
+};
 const std::vector<std::string> kServerlessTypes = {"AWS::Serverless::Function"};
 
 // SAM policy templates streamform expands: name -> (parameter, actions, resource pattern).
@@ -186,6 +202,13 @@ class SamExpander {
     const std::string& name = id.scalar();
     const std::string pointer = Pointer(name) + "/Properties";
     Mark mark = resource.mark();
+    for (const auto& [key, value] : resource.entries()) {
+      if (std::find(kFunctionAttributes.begin(), kFunctionAttributes.end(), key.scalar()) ==
+          kFunctionAttributes.end()) {
+        Error(key, "unknown-key", "unknown resource attribute '" + key.scalar() + "'",
+              Pointer(name) + "/" + PointerEscape(key.scalar()), DidYouMean(key.scalar(), kFunctionAttributes));
+      }
+    }
     Node properties = Node::Map(mark);
     if (const Node* own = resource.Find("Properties"); own != nullptr && own->IsMap()) properties = *own;
     if (globals != nullptr) properties = MergeGlobal(*globals, properties);
@@ -203,6 +226,18 @@ class SamExpander {
         Error(key, "engine-unsupported",
               "AWS::Serverless::Function property '" + property + "' is not supported by streamform yet",
               pointer + "/" + PointerEscape(property));
+      }
+    }
+
+    const Node* package_type = properties.Find("PackageType");
+    bool image = properties.Find("ImageUri") != nullptr ||
+                 (package_type != nullptr && package_type->scalar() == "Image");
+    for (const char* required : {"Handler", "Runtime"}) {
+      if (!image && properties.Find(required) == nullptr) {
+        Error(resource, "missing-required",
+              std::string("AWS::Serverless::Function '") + name + "' needs a " + required +
+                  " (in its Properties or in Globals.Function)",
+              pointer);
       }
     }
 
@@ -250,12 +285,18 @@ class SamExpander {
                        Role(name, properties, managed_policies, mark, pointer));
     }
     for (auto& event : events) out.push_back(std::move(event));
+    if (const Node* condition = resource.Find("Condition")) {
+      for (size_t i = out.size() - events.size() - (role == nullptr ? 1 : 0); i < out.size(); ++i) {
+        out[i].second.Set("Condition", *condition);
+      }
+    }
   }
 
   // Resource attributes SAM carries over to the generated function.
   static Node CopyAttributes(const Node& resource, const char* type, Mark mark) {
     Node out = MapOf({{"Type", Str(type, mark)}}, mark);
-    for (const char* key : {"DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy"}) {
+    for (const char* key : {"DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy",
+                            "CreationPolicy", "UpdatePolicy"}) {
       if (const Node* value = resource.Find(key)) out.Set(key, *value);
     }
     return out;
@@ -375,7 +416,9 @@ class SamExpander {
             pointer + "/Properties");
     }
     for (const auto& [key, value] : properties.entries()) {
-      if (key.scalar() != "Stream") mapping.Set(key.scalar(), value);
+      bool known = std::find(kKinesisEventProperties.begin(), kKinesisEventProperties.end(),
+                             key.scalar()) != kKinesisEventProperties.end();
+      if (known && key.scalar() != "Stream") mapping.Set(key.scalar(), value);
     }
     Node resource = MapOf({{"Type", Str("AWS::Lambda::EventSourceMapping", mark)}}, mark);
     resource.Set("Properties", std::move(mapping));
@@ -446,7 +489,13 @@ class SamExpander {
       }
     }
     Node managed = Node::Sequence(mark);
-    for (const auto& policy : managed_policies) {
+    std::vector<std::string> seen;
+    for (auto policy : managed_policies) {
+      for (const auto& [known, path] : kManagedPolicyPaths) {
+        if (policy == known) policy = path + policy;
+      }
+      if (std::find(seen.begin(), seen.end(), policy) != seen.end()) continue;  // listed twice
+      seen.push_back(policy);
       managed.Append(StartsWith(policy, "arn:")
                          ? Str(policy, mark)
                          : Call("Fn::Sub", Str("arn:${AWS::Partition}:iam::aws:policy/" + policy, mark), mark));

@@ -29,6 +29,8 @@ def cases():
             yield f"projects/{project.name}", ["--project", str(rel), "validate"]
     yield "projects/unknown-stage-staging", [
         "--project", str(CORPUS / "projects" / "unknown-stage"), "--stage", "staging", "validate"]
+    yield "projects/conditional-export-prod", [
+        "--project", str(CORPUS / "projects" / "conditional-export"), "--stage", "prod", "validate"]
     for stage in ("dev", "prod"):
         yield f"reference/{stage}", ["--project", "stacks", "--stage", stage, "validate"]
     yield "reference/graph-stacks", ["--project", "stacks", "graph", "--stacks"]

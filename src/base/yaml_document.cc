@@ -274,26 +274,6 @@ class TreeBuilder {
   size_t nodes_ = 0;
 };
 
-// libyaml rejects tabs with an unhelpful message; find the first tab used as indentation.
-std::optional<Mark> FirstIndentTab(std::string_view text) {
-  int line = 1;
-  bool at_line_start = true;
-  size_t line_start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\n') {
-      ++line;
-      at_line_start = true;
-      line_start = i + 1;
-      continue;
-    }
-    if (!at_line_start) continue;
-    if (c == '\t') return Mark{line, static_cast<int>(i - line_start) + 1};
-    if (c != ' ') at_line_start = false;
-  }
-  return std::nullopt;
-}
-
 // The owner of a libyaml parser.
 struct Parser {
   yaml_parser_t parser;
@@ -322,8 +302,7 @@ std::optional<Document> ParseYaml(std::string_view text, std::string file,
       error = p.problem != nullptr ? p.problem : "cannot parse";
       if (p.context != nullptr) error = std::string(p.context) + ": " + error;
       where = ToMark(p.problem_mark);
-      if (auto tab = FirstIndentTab(text); tab && tab->line <= where.line) {
-        where = *tab;
+      if (p.problem_mark.index < text.size() && text[p.problem_mark.index] == '\t') {
         error = "tab character used for indentation; YAML indents with spaces";
       }
       break;

@@ -67,9 +67,10 @@ class Builder {
     for (const auto& source : sources) Load(source);
     CollectExports();
     LinkStacks();
-    for (size_t index : StackOrder()) Resolve(stacks_[index]);
-    for (auto& stack : stacks_) {
-      if (stack.resolved) set_.stacks.push_back(std::move(stack.result));
+    std::vector<size_t> order = StackOrder();
+    for (size_t index : order) Resolve(stacks_[index]);
+    for (size_t index : order) {
+      if (stacks_[index].resolved) set_.stacks.push_back(std::move(stacks_[index].result));
     }
     return std::move(set_);
   }
@@ -100,6 +101,7 @@ class Builder {
     stack.scope.tmpl = stack.tmpl.get();
     stack.scope.parameters = stack.parameters;
     stack.scope.check_all_branches = true;
+    stack.scope.ref = [&stack](const Resource& resource) { return StaticRef(stack, resource); };
     Resolver resolver(stack.scope, diagnostics_);
     stack.conditions = resolver.AllConditions();
   }
@@ -111,6 +113,24 @@ class Builder {
       if (tmpl.FindParameter(name) != nullptr) given.emplace(name, value);
     }
     return given;
+  }
+
+  // Before resources are resolved (export and import names), Ref of a resource is known only
+  // when the template sets the property Ref returns to a value that needs no other resource.
+  static Value StaticRef(Loaded& stack, const Resource& resource) {
+    const ResourceSchema* schema = SchemaRegistry::Builtin().Find(resource.type);
+    const Node* named = schema == nullptr || schema->ref_property.empty() || resource.properties == nullptr
+                            ? nullptr
+                            : resource.properties->Find(schema->ref_property);
+    if (named == nullptr) return Value::Unknown(resource.logical_id);
+    ResolveScope scope = stack.scope;
+    scope.ref = nullptr;  // no chains through other resources
+    scope.check_all_branches = false;
+    Diagnostics discard;
+    Resolver resolver(scope, discard);
+    auto value = resolver.Resolve(*named, "");
+    if (!value || !value->IsFullyKnown() || discard.has_errors()) return Value::Unknown(resource.logical_id);
+    return *value;
   }
 
   // Resolves a node without reporting (names of exports and imports, before the main pass).

@@ -49,8 +49,9 @@ const std::vector<std::string>& ShortTags() {
   return tags;
 }
 
-// `!GetAtt Res.Attr.Sub` splits at the first dot: [Res, "Attr.Sub"].
-Node GetAttArguments(const Node& scalar) {
+// `!GetAtt Res.Attr.Sub` splits at the first dot: [Res, "Attr.Sub"]. The tagged node's mark
+// is at the tag; the text starts after it and (as written almost always) one space.
+Node GetAttArguments(const Node& scalar, size_t tag_length) {
   Node list = Node::Sequence(scalar.mark());
   const std::string& text = scalar.scalar();
   size_t dot = text.find('.');
@@ -59,7 +60,7 @@ Node GetAttArguments(const Node& scalar) {
     list.Append(Node::Scalar(text, scalar.mark()));
     return list;  // arity is checked by the resolver
   }
-  attr_mark.column += static_cast<int>(dot + 1);
+  attr_mark.column += static_cast<int>(tag_length + 1 + dot + 1);
   list.Append(Node::Scalar(text.substr(0, dot), scalar.mark()));
   list.Append(Node::Scalar(text.substr(dot + 1), attr_mark));
   return list;
@@ -87,7 +88,7 @@ void Normalize(Node& node, const std::string& file, Diagnostics& diagnostics) {
   }
   const std::string& name = IntrinsicNames()[static_cast<size_t>(it - tags.begin())];
   Mark mark = node.mark();
-  Node argument = name == "Fn::GetAtt" && node.IsScalar() ? GetAttArguments(node) : std::move(node);
+  Node argument = name == "Fn::GetAtt" && node.IsScalar() ? GetAttArguments(node, tag.size()) : std::move(node);
   Node call = Node::Map(mark);
   call.entries().emplace_back(Node::Scalar(name, mark), std::move(argument));
   node = std::move(call);

@@ -159,6 +159,7 @@ class SamExpander {
       }
       ExpandFunction(id, resource, globals, expanded);
     }
+    ReportCollisions(expanded);
     resources->entries() = std::move(expanded);
     root.Erase("Globals");
   }
@@ -170,6 +171,21 @@ class SamExpander {
                        std::move(hint));
   }
   static std::string Pointer(const std::string& id) { return "/Resources/" + PointerEscape(id); }
+
+  // A generated logical id that the template also uses would silently shadow one of them.
+  void ReportCollisions(const std::vector<Node::Entry>& resources) {
+    for (size_t i = 0; i < resources.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (resources[i].first.scalar() != resources[j].first.scalar()) continue;
+        Error(resources[i].first, "duplicate-logical-id",
+              "logical id '" + resources[i].first.scalar() +
+                  "' is used twice: the SAM transform generates it for a serverless function, and the "
+                  "template declares it too; rename one",
+              Pointer(resources[i].first.scalar()));
+        break;
+      }
+    }
+  }
 
   const Node* ReadGlobals(const Node& root) {
     const Node* globals = root.Find("Globals");
@@ -285,9 +301,12 @@ class SamExpander {
                        Role(name, properties, managed_policies, mark, pointer));
     }
     for (auto& event : events) out.push_back(std::move(event));
-    if (const Node* condition = resource.Find("Condition")) {
+    // SAM passes these through to every resource it generates.
+    for (const char* attribute : {"Condition", "DeletionPolicy", "UpdateReplacePolicy"}) {
+      const Node* value = resource.Find(attribute);
+      if (value == nullptr) continue;
       for (size_t i = out.size() - events.size() - (role == nullptr ? 1 : 0); i < out.size(); ++i) {
-        out[i].second.Set("Condition", *condition);
+        out[i].second.Set(attribute, *value);
       }
     }
   }

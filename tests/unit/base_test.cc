@@ -126,7 +126,10 @@ INSTANTIATE_TEST_SUITE_P(Rfc4648, Base64VectorTest,
                                          Base64Vector{"fo", "Zm8="}, Base64Vector{"foo", "Zm9v"},
                                          Base64Vector{"foob", "Zm9vYg=="},
                                          Base64Vector{"fooba", "Zm9vYmE="},
-                                         Base64Vector{"foobar", "Zm9vYmFy"}));
+                                         Base64Vector{"foobar", "Zm9vYmFy"}),
+                         [](const testing::TestParamInfo<Base64Vector>& info) {
+                           return "Length" + std::to_string(info.index);
+                         });
 
 TEST(Base64Test, RoundTripsEveryByteValue) {
   std::string bytes;

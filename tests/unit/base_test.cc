@@ -127,8 +127,8 @@ INSTANTIATE_TEST_SUITE_P(Rfc4648, Base64VectorTest,
                                          Base64Vector{"foob", "Zm9vYg=="},
                                          Base64Vector{"fooba", "Zm9vYmE="},
                                          Base64Vector{"foobar", "Zm9vYmFy"}),
-                         [](const testing::TestParamInfo<Base64Vector>& info) {
-                           return "Length" + std::to_string(info.index);
+                         [](const testing::TestParamInfo<Base64Vector>& param) {
+                           return "Length" + std::to_string(param.index);
                          });
 
 TEST(Base64Test, RoundTripsEveryByteValue) {

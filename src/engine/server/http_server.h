@@ -1,0 +1,127 @@
+#pragma once
+// The HTTP/1.1 server the engine's AWS-compatible APIs sit on (Kinesis JSON 1.1 first; S3 REST,
+// Firehose and Lambda later), on one loopback port. See README.md in this directory for the
+// contract, the limits and their status codes, the threading model and shutdown.
+//
+// This header is deliberately free of Boost: the API layer includes it without paying for Asio.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace sf::engine {
+
+// Header fields in the order they were sent (or are to be sent), names as written.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// One complete request, owned by the handler once delivered.
+struct HttpRequest {
+  std::string method;          // "POST", exactly as sent
+  std::string target;          // raw target: path plus query, undecoded
+  std::string path;            // target before the first '?'
+  std::string query;           // after the first '?', undecoded; empty if there is none
+  int version = 11;            // 10 for HTTP/1.0, 11 for HTTP/1.1
+  HttpHeaders headers;         // in order, names as sent (chunked trailers appended)
+  std::string body;            // de-chunked if it arrived chunked
+  std::string remote_address;  // "ip:port" of the peer
+
+  // The value of the first field named `name` (ASCII case-insensitive); nullptr if absent. The
+  // pointer is valid until `headers` is modified.
+  const std::string* Header(std::string_view name) const;
+};
+
+// A response as the handler builds it. The server adds Content-Length, Date, Server and (when
+// it closes) Connection; handler-set values of those, and Transfer-Encoding, are dropped. One
+// exception: for a HEAD request a handler-set Content-Length is kept (the body is never sent).
+// A `Connection: close` header from the handler closes the connection after the response.
+struct HttpResponse {
+  int status = 200;  // 200-599; anything else is answered as 500
+  HttpHeaders headers;
+  std::string body;
+};
+
+// Sends the response to the request it was made for. Copyable; call it once (later calls are
+// ignored). Thread-safe: it may be called from any thread, during or after the handler (so a
+// handler can wait for a group commit without blocking an I/O thread). If every copy is
+// destroyed without a call, the client gets a 500. Calling it after the connection closed or the
+// server stopped is harmless; it does nothing. It holds no strong reference to the server.
+using Respond = std::function<void(HttpResponse)>;
+
+// Called once per complete request on an I/O thread, so it must not block: do quick work
+// inline, or hand the request off and call `respond` later. The next request on the same
+// connection is not read until this one's response is written (responses stay in order). A
+// handler that throws gets a 500 sent for it.
+using Handler = std::function<void(HttpRequest&& request, Respond respond)>;
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;  // 0: pick a free port; see HttpServer::port()
+  int io_threads = 2;
+  size_t max_header_bytes = 16 * 1024;      // request line + fields; more -> 431
+  size_t max_body_bytes = 8 * 1024 * 1024;  // bigger bodies -> 413, refused before being read
+  // From a request's first byte until it is complete; exceeded -> 408 and close.
+  std::chrono::milliseconds read_timeout{30000};
+  // A keep-alive connection with no request in progress closes after this long; it also bounds
+  // how long a handler may take to respond, and how long a response may take to be written.
+  std::chrono::milliseconds idle_timeout{60000};
+};
+
+// Counters for /metrics. Monotonic except connections_open. Read without a lock, so counters
+// taken together may be a few operations apart.
+struct ServerStats {
+  uint64_t connections_accepted = 0;
+  uint64_t connections_open = 0;
+  uint64_t requests = 0;       // complete requests handed to the handler
+  uint64_t responses_1xx = 0;  // 100 Continue
+  uint64_t responses_2xx = 0;  // responses_* count every final response written, refusals too
+  uint64_t responses_3xx = 0;
+  uint64_t responses_4xx = 0;
+  uint64_t responses_5xx = 0;
+  uint64_t bytes_in = 0;                  // bytes read from sockets
+  uint64_t bytes_out = 0;                 // bytes written to sockets
+  uint64_t refused_malformed = 0;         // 400
+  uint64_t refused_timeout = 0;           // 408
+  uint64_t refused_body_too_large = 0;    // 413
+  uint64_t refused_header_too_large = 0;  // 431
+  uint64_t handler_timeouts = 0;          // connections closed waiting idle_timeout for a response
+};
+
+// Thread-safe: every member may be called from any thread except an I/O thread of this server
+// (i.e. not from inside a handler), as Stop() joins them.
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, Handler handler);
+  ~HttpServer();  // Stop()s with the default grace
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the I/O threads. Fails (kIo, naming the address and the reason,
+  // e.g. "Address already in use") if the address cannot be bound; kInvalidArgument if the
+  // address does not parse or the server was already started. A server starts at most once.
+  [[nodiscard]] Status Start();
+
+  // The bound port (useful with options.port == 0); 0 before a successful Start().
+  uint16_t port() const;
+
+  // Graceful stop: stops accepting, closes idle keep-alive connections, lets requests in flight
+  // finish and their responses be written (each with `Connection: close`), waits at most
+  // `grace` for that, then closes whatever is left and joins the I/O threads. Responses delivered
+  // after that are dropped. Idempotent; a no-op if never started.
+  void Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+  ServerStats stats() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sf::engine

@@ -1,0 +1,153 @@
+// Session: writing responses, refusals, lingering close and the deadline watchdog.
+
+#include <algorithm>
+#include <array>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "engine/server/response_head.h"
+#include "engine/server/session.h"
+
+namespace sf::engine {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+// How long a closing connection drains input so the client reads our last response instead of
+// a reset (closing with unread input makes the kernel send RST).
+constexpr std::chrono::milliseconds kMaxLinger{2000};
+
+bool AsksToClose(const HttpResponse& response) {
+  for (const auto& [name, value] : response.headers) {
+    if (EqualsLower(name, "connection") && EqualsLower(value, "close")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Session::OnResponse(uint64_t seq, HttpResponse response) {
+  if (phase_ != Phase::kHandling || seq != seq_) return;  // timed out, closed, or stale
+  WriteResponse(std::move(response));
+}
+
+void Session::WriteResponse(HttpResponse response) {
+  if (response.status < 200 || response.status > 599) {
+    response = PlainResponse(500, "the handler produced an invalid status code");
+  }
+  phase_ = Phase::kWriting;
+  SetDeadline(core_.options.idle_timeout);
+  close_after_write_ = !keep_alive_ || core_.stopping.load() || AsksToClose(response);
+  StartWrite(std::move(response));
+}
+
+void Session::RefuseParseError(const ErrorCode& ec) {
+  if (ec == http::error::header_limit) {
+    Bump(counters_.refused_header_too_large);
+    Refuse(431, "request header fields too large");
+  } else if (ec == http::error::body_limit) {
+    Bump(counters_.refused_body_too_large);
+    Refuse(413, "request body too large");
+  } else {
+    Bump(counters_.refused_malformed);
+    Refuse(400, "malformed request: " + ec.message());
+  }
+}
+
+// Answers with a status of the server's own and closes; the handler never sees the request.
+void Session::Refuse(int status, std::string_view text) {
+  phase_ = Phase::kRefusing;
+  SetDeadline(std::min(core_.options.read_timeout, core_.options.idle_timeout));
+  keep_alive_ = false;
+  head_request_ = false;
+  close_after_write_ = true;
+  StartWrite(PlainResponse(status, text));
+}
+
+void Session::StartWrite(HttpResponse response) {
+  response_ = std::move(response);
+  ResponseFraming framing;
+  framing.close = close_after_write_;
+  framing.keep_alive_header = http10_ && !close_after_write_;
+  framing.head_request = head_request_;
+  bool with_body = SerializeResponseHead(response_, framing, &head_);
+  std::array<asio::const_buffer, 2> buffers = {
+      asio::buffer(head_),
+      asio::buffer(response_.body.data(), with_body ? response_.body.size() : 0)};
+  // Counted when written rather than when done, so a client that has the response can rely on
+  // it being counted.
+  Bump(counters_.responses_by_class[static_cast<size_t>(response_.status / 100)]);
+  write_pending_ = true;
+  asio::async_write(socket_, buffers,
+                    [self = shared_from_this()](const ErrorCode& ec, size_t bytes) {
+                      self->OnWritten(ec, bytes);
+                    });
+}
+
+void Session::OnWritten(const ErrorCode& ec, size_t bytes) {
+  write_pending_ = false;
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {
+    Close();
+    return;
+  }
+  Bump(counters_.bytes_out, bytes);
+  if (close_after_write_) {
+    StartLinger();
+  } else {
+    NextRequest();
+  }
+}
+
+void Session::StartLinger() {
+  phase_ = Phase::kLingering;
+  response_ = HttpResponse();
+  ErrorCode ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  SetDeadline(std::min<Clock::duration>(kMaxLinger, core_.options.read_timeout));
+  buffer_.clear();
+  Read();
+}
+
+void Session::SetDeadline(Clock::duration from_now) {
+  deadline_ = Clock::now() + from_now;
+  // The watchdog re-arms itself for a later deadline when it fires; only an earlier one needs
+  // to wake it now. Most requests therefore cost no timer operation at all.
+  if (deadline_ < watchdog_.expiry()) watchdog_.cancel();
+}
+
+void Session::ArmWatchdog() {
+  watchdog_.expires_at(deadline_);
+  watchdog_.async_wait([self = shared_from_this()](const ErrorCode&) { self->OnWatchdog(); });
+}
+
+void Session::OnWatchdog() {
+  if (phase_ == Phase::kClosed) return;
+  if (Clock::now() >= deadline_) OnDeadline();
+  if (phase_ != Phase::kClosed) ArmWatchdog();
+}
+
+void Session::OnDeadline() {
+  switch (phase_) {
+    case Phase::kReading:
+      if (write_pending_) {  // the client is not reading our 100 Continue either
+        Close();
+        return;
+      }
+      Bump(counters_.refused_timeout);
+      Refuse(408, "request not received in time");
+      return;
+    case Phase::kHandling:
+      Bump(counters_.handler_timeouts);
+      Close();
+      return;
+    default:  // idle keep-alive, stalled writer, or a lingering close that ran its course
+      Close();
+      return;
+  }
+}
+
+}  // namespace sf::engine

@@ -15,6 +15,7 @@ namespace sf::cli {
 enum ExitCode : int {
   kExitOk = 0,
   kExitFailed = 1,     // the command ran and found problems (validation errors, ...)
+  kExitNotRunning = 3, // engine status: the engine is not running
   kExitUsage = 64,     // the command line is wrong
   kExitInternal = 70,  // a bug in streamform
 };

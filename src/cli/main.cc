@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
 
   RegisterValidate(app, context);
   RegisterGraph(app, context);
+  RegisterEngine(app, context);
+  RegisterPut(app, context);
+  RegisterTail(app, context);
 
   try {
     app.parse(argc, argv);

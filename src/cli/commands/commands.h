@@ -10,5 +10,8 @@ namespace sf::cli {
 
 void RegisterValidate(CLI::App& app, Context& context);
 void RegisterGraph(CLI::App& app, Context& context);
+void RegisterEngine(CLI::App& app, Context& context);
+void RegisterPut(CLI::App& app, Context& context);
+void RegisterTail(CLI::App& app, Context& context);
 
 }  // namespace sf::cli

@@ -1,0 +1,194 @@
+#include "engine/api/json_request.h"
+
+#include <cctype>
+
+#include "base/strings.h"
+
+namespace sf::engine {
+
+std::string LowerFirst(std::string_view name) {
+  std::string out(name);
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+ApiResult<std::unique_ptr<JsonRequest>> JsonRequest::Parse(std::string_view body) {
+  std::unique_ptr<JsonRequest> request(new JsonRequest());
+  std::string_view text = body.empty() ? std::string_view("{}") : body;
+  auto parsed = request->parser_.parse(text.data(), text.size(), true);
+  if (parsed.error() != simdjson::SUCCESS) {
+    return ApiFail("SerializationException", std::string("The request body is not valid JSON: ") +
+                                                 simdjson::error_message(parsed.error()));
+  }
+  request->root_ = parsed.value();
+  if (!request->root_.is_object()) {
+    return ApiFail("SerializationException", "Start of list found where not expected");
+  }
+  return request;
+}
+
+namespace {
+
+const char* TypeName(simdjson::dom::element_type type) {
+  using T = simdjson::dom::element_type;
+  switch (type) {
+    case T::ARRAY: return "list";
+    case T::OBJECT: return "structure";
+    case T::STRING: return "String";
+    case T::BOOL: return "Boolean";
+    case T::NULL_VALUE: return "null";
+    default: return "number";
+  }
+}
+
+}  // namespace
+
+std::optional<std::string_view> JsonRequest::String(simdjson::dom::object object, std::string_view name) {
+  auto field = object[name];
+  if (field.error() || field.is_null()) return std::nullopt;
+  if (!field.is_string()) {
+    if (!serialization_) {
+      serialization_ = ApiError{"SerializationException",
+                                std::string("Value at '") + LowerFirst(name) + "' must be a String, not a " +
+                                    TypeName(field.type()), 400};
+    }
+    return std::nullopt;
+  }
+  return field.get_string().value();
+}
+
+std::optional<std::string_view> JsonRequest::String(std::string_view name) {
+  return String(root_.get_object().value(), name);
+}
+
+std::optional<int64_t> JsonRequest::Integer(std::string_view name) {
+  auto field = root_[name];
+  if (field.error() || field.is_null()) return std::nullopt;
+  if (field.is_int64()) return field.get_int64().value();
+  if (field.is_uint64() || field.is_double()) {  // AWS truncates fractional and clamps huge numbers
+    double value = field.is_double() ? field.get_double().value() : static_cast<double>(field.get_uint64().value());
+    if (value > 9.2e18) return INT64_MAX;
+    return static_cast<int64_t>(value);
+  }
+  if (!serialization_) {
+    serialization_ = ApiError{"SerializationException",
+                              std::string("Value at '") + LowerFirst(name) + "' must be an Integer, not a " +
+                                  TypeName(field.type()), 400};
+  }
+  return std::nullopt;
+}
+
+std::optional<double> JsonRequest::Number(std::string_view name) {
+  auto field = root_[name];
+  if (field.error() || field.is_null()) return std::nullopt;
+  if (field.is_double()) return field.get_double().value();
+  if (field.is_int64()) return static_cast<double>(field.get_int64().value());
+  if (field.is_uint64()) return static_cast<double>(field.get_uint64().value());
+  if (!serialization_) {
+    serialization_ = ApiError{"SerializationException",
+                              std::string("Value at '") + LowerFirst(name) +
+                                  "' must be a timestamp in seconds since the epoch, not a " + TypeName(field.type()),
+                              400};
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> JsonRequest::Bool(std::string_view name) {
+  auto field = root_[name];
+  if (field.error() || field.is_null()) return std::nullopt;
+  if (field.is_bool()) return field.get_bool().value();
+  if (!serialization_) {
+    serialization_ = ApiError{"SerializationException",
+                              std::string("Value at '") + LowerFirst(name) + "' must be a Boolean, not a " +
+                                  TypeName(field.type()), 400};
+  }
+  return std::nullopt;
+}
+
+std::optional<simdjson::dom::array> JsonRequest::Array(std::string_view name) {
+  auto field = root_[name];
+  if (field.error() || field.is_null()) return std::nullopt;
+  if (field.is_array()) return field.get_array().value();
+  if (!serialization_) {
+    serialization_ = ApiError{"SerializationException", "Expected list or null", 400};
+  }
+  return std::nullopt;
+}
+
+std::optional<simdjson::dom::object> JsonRequest::Object(std::string_view name) {
+  auto field = root_[name];
+  if (field.error() || field.is_null()) return std::nullopt;
+  if (field.is_object()) return field.get_object().value();
+  if (!serialization_) {
+    serialization_ = ApiError{"SerializationException", "Expected map or null", 400};
+  }
+  return std::nullopt;
+}
+
+void JsonRequest::AddViolation(std::string value_text, std::string_view path, std::string constraint) {
+  violations_.push_back("Value '" + value_text + "' at '" + std::string(path) +
+                        "' failed to satisfy constraint: " + constraint);
+}
+
+void JsonRequest::AddNullViolation(std::string_view path) {
+  violations_.push_back("Value null at '" + std::string(path) +
+                        "' failed to satisfy constraint: Member must not be null");
+}
+
+void JsonRequest::RequireString(const std::optional<std::string_view>& value, std::string_view path) {
+  if (!value) AddNullViolation(path);
+}
+
+void JsonRequest::CheckLength(std::string_view value, std::string_view path, size_t min, size_t max) {
+  size_t length = Utf8Length(value);
+  if (length < min) {
+    AddViolation(std::string(value), path, "Member must have length greater than or equal to " + std::to_string(min));
+  } else if (length > max) {
+    AddViolation(std::string(value), path, "Member must have length less than or equal to " + std::to_string(max));
+  }
+}
+
+void JsonRequest::CheckNamePattern(std::string_view value, std::string_view path) {
+  for (char c : value) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) {
+      AddViolation(std::string(value), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+      return;
+    }
+  }
+}
+
+void JsonRequest::CheckDigitsPattern(std::string_view value, std::string_view path, size_t max_digits,
+                                     const char* pattern) {
+  bool ok = !value.empty() && value.size() <= max_digits && (value == "0" || value[0] != '0');
+  for (char c : value) ok = ok && std::isdigit(static_cast<unsigned char>(c));
+  if (!ok) AddViolation(std::string(value), path, std::string("Member must satisfy regular expression pattern: ") + pattern);
+}
+
+void JsonRequest::CheckRange(int64_t value, std::string_view path, std::optional<int64_t> min,
+                             std::optional<int64_t> max) {
+  if (min && value < *min) {
+    AddViolation(std::to_string(value), path, "Member must have value greater than or equal to " + std::to_string(*min));
+  } else if (max && value > *max) {
+    AddViolation(std::to_string(value), path, "Member must have value less than or equal to " + std::to_string(*max));
+  }
+}
+
+void JsonRequest::CheckEnum(std::string_view value, std::string_view path, const std::vector<std::string_view>& allowed) {
+  for (auto option : allowed) {
+    if (option == value) return;
+  }
+  std::vector<std::string> names(allowed.begin(), allowed.end());
+  AddViolation(std::string(value), path, "Member must satisfy enum value set: [" + Join(names, ", ") + "]");
+}
+
+ApiResult<void> JsonRequest::Finish() const {
+  if (serialization_) return tl::unexpected(*serialization_);
+  if (violations_.empty()) return {};
+  size_t shown = std::min<size_t>(violations_.size(), 10);
+  std::vector<std::string> first(violations_.begin(), violations_.begin() + static_cast<long>(shown));
+  std::string message = std::to_string(violations_.size()) + " validation error" +
+                        (violations_.size() > 1 ? "s" : "") + " detected: " + Join(first, "; ");
+  return ApiFail("ValidationException", message);
+}
+
+}  // namespace sf::engine

@@ -1,0 +1,224 @@
+#include "engine/process/engine.h"
+
+#include <chrono>
+
+#include "base/json_writer.h"
+#include "engine/api/json_request.h"
+
+namespace sf::engine {
+
+namespace {
+
+HttpResponse Json(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers = {{"Content-Type", "application/json"}};
+  response.body = std::move(body);
+  return response;
+}
+
+HttpResponse JsonError(int status, std::string_view type, std::string_view message) {
+  std::string body;
+  JsonWriter(body).BeginObject().Member("__type", type).Member("message", message).EndObject();
+  return Json(status, std::move(body));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logger& logger) {
+  std::unique_ptr<Engine> engine(new Engine(options, logger));
+  if (options.virtual_clock) {
+    int64_t start = options.virtual_clock_start_ms != 0 ? options.virtual_clock_start_ms : RealClock().NowMs();
+    auto clock = std::make_unique<VirtualClock>(start);
+    engine->virtual_clock_ = clock.get();
+    engine->clock_ = std::move(clock);
+  } else {
+    engine->clock_ = std::make_unique<RealClock>();
+  }
+  engine->started_ms_ = RealClock().NowMs();
+
+  StreamServiceOptions stream_options;
+  stream_options.data_dir = options.data_dir;
+  stream_options.region = options.region;
+  stream_options.account = options.account;
+  stream_options.clock = engine->clock_.get();
+  stream_options.throttling = options.throttling;
+  stream_options.log.visible_after_sync = options.durability == DurabilityMode::kEveryBatch;
+  auto streams = StreamService::Open(stream_options);
+  if (!streams) return tl::unexpected(streams.error());
+  engine->streams_ = std::move(*streams);
+
+  StreamService* service = engine->streams_.get();
+  engine->committer_ = std::make_unique<Committer>(options.durability, options.sync_interval_ms,
+                                                   [service] { service->SyncAll(); });
+  engine->kinesis_ = std::make_unique<KinesisApi>(*engine->streams_, *engine->committer_);
+
+  HttpServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = options.port;
+  server_options.io_threads = options.io_threads;
+  server_options.max_body_bytes = 8 * 1024 * 1024;  // a full PutRecords (5 MiB of data) base64'd
+  Engine* self = engine.get();
+  engine->server_ = std::make_unique<HttpServer>(
+      server_options, [self](HttpRequest&& request, Respond respond) { self->Route(std::move(request), std::move(respond)); });
+  if (auto started = engine->server_->Start(); !started) return tl::unexpected(started.error());
+  engine->retention_thread_ = std::thread([self] { self->RetentionLoop(); });
+  logger.Info("engine started",
+              {{"address", options.address}, {"port", std::to_string(engine->port())},
+               {"data_dir", options.data_dir},
+               {"durability", options.durability == DurabilityMode::kEveryBatch ? "fsync-per-batch" : "interval"},
+               {"clock", options.virtual_clock ? "virtual" : "real"},
+               {"loopback_only", options.address == "127.0.0.1" || options.address == "::1" ? "true" : "false"}});
+  return engine;
+}
+
+Engine::~Engine() { Stop(); }
+
+void Engine::Stop() {
+  if (stopped_.exchange(true)) return;
+  logger_.Info("engine stopping");
+  server_->Stop();  // in-flight requests finish; their acknowledgements are already durable
+  {
+    std::lock_guard lock(retention_mu_);
+    stopping_ = true;
+  }
+  retention_cv_.notify_all();
+  if (retention_thread_.joinable()) retention_thread_.join();
+  committer_.reset();  // drains, and in interval mode syncs everything
+  streams_->SyncAll();
+  logger_.Info("engine stopped");
+  logger_.Flush();
+}
+
+void Engine::RetentionLoop() {
+  std::unique_lock lock(retention_mu_);
+  while (!stopping_) {
+    retention_cv_.wait_for(lock, std::chrono::milliseconds(options_.retention_check_ms), [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    streams_->EnforceRetention();
+    lock.lock();
+  }
+}
+
+void Engine::Route(HttpRequest&& request, Respond respond) {
+  if (const std::string* target = request.Header("X-Amz-Target")) {
+    std::string_view value = *target;
+    if (value.substr(0, kKinesisTargetPrefix.size()) == kKinesisTargetPrefix) {
+      kinesis_->Handle(value.substr(kKinesisTargetPrefix.size()), request, std::move(respond));
+      return;
+    }
+    respond(JsonError(400, "UnknownOperationException", "Unknown X-Amz-Target " + std::string(value)));
+    return;
+  }
+  if (request.method == "GET" && request.path == "/health") return respond(Health());
+  if (request.method == "GET" && request.path == "/metrics") return respond(Metrics());
+  if (request.method == "POST" && request.path == "/_streamform/clock") return respond(ClockControl(request));
+  if (request.method == "POST" && request.path == "/_streamform/throttling") {
+    return respond(ThrottlingControl(request));
+  }
+  respond(JsonError(404, "NotFound", "no API is served at " + request.method + " " + request.path));
+}
+
+HttpResponse Engine::Health() const {
+  std::string body;
+  JsonWriter(body).BeginObject().Member("status", "ok").Member("port", static_cast<int64_t>(port()))
+      .Member("uptimeMs", RealClock().NowMs() - started_ms_)
+      .Member("clock", virtual_clock_ != nullptr ? "virtual" : "real")
+      .Member("nowMs", clock_->NowMs()).EndObject();
+  return Json(200, std::move(body));
+}
+
+HttpResponse Engine::ClockControl(const HttpRequest& request) {
+  if (virtual_clock_ == nullptr) {
+    return JsonError(409, "ClockNotVirtual", "the engine runs on the real clock; start it with --virtual-clock");
+  }
+  auto parsed = JsonRequest::Parse(request.body);
+  if (!parsed) return JsonError(400, parsed.error().type, parsed.error().message);
+  if (auto advance = (*parsed)->Integer("advanceMs")) {
+    if (*advance < 0) return JsonError(400, "InvalidArgument", "advanceMs must not be negative");
+    virtual_clock_->Advance(*advance);
+  } else if (auto set = (*parsed)->Integer("setMs")) {
+    virtual_clock_->Set(*set);
+  } else {
+    return JsonError(400, "InvalidArgument", "give advanceMs or setMs");
+  }
+  streams_->EnforceRetention();
+  std::string body;
+  JsonWriter(body).BeginObject().Member("nowMs", virtual_clock_->NowMs()).EndObject();
+  return Json(200, std::move(body));
+}
+
+HttpResponse Engine::ThrottlingControl(const HttpRequest& request) {
+  auto parsed = JsonRequest::Parse(request.body);
+  if (!parsed) return JsonError(400, parsed.error().type, parsed.error().message);
+  auto stream = (*parsed)->String("stream");
+  if (!stream) return JsonError(400, "InvalidArgument", "give the stream's name");
+  auto enabled = (*parsed)->Bool("enabled");  // absent or null: back to the engine default
+  auto set = streams_->SetThrottling(std::string(*stream), enabled);
+  if (!set) return JsonError(set.error().status, set.error().type, set.error().message);
+  return Json(200, "{}");
+}
+
+HttpResponse Engine::Metrics() const {
+  std::string out;
+  auto metric = [&](const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  };
+  auto snapshots = streams_->Metrics();
+  struct Series {
+    const char* name;
+    const char* type;
+    const char* help;
+    uint64_t ShardMetricsSnapshot::*field;
+  };
+  const Series series[] = {
+      {"streamform_kinesis_incoming_bytes_total", "counter", "IncomingBytes: data and key bytes put", &ShardMetricsSnapshot::incoming_bytes},
+      {"streamform_kinesis_incoming_records_total", "counter", "IncomingRecords: records put", &ShardMetricsSnapshot::incoming_records},
+      {"streamform_kinesis_get_records_bytes_total", "counter", "GetRecords.Bytes", &ShardMetricsSnapshot::get_records_bytes},
+      {"streamform_kinesis_get_records_records_total", "counter", "GetRecords.Records", &ShardMetricsSnapshot::get_records_records},
+      {"streamform_kinesis_get_records_calls_total", "counter", "GetRecords calls", &ShardMetricsSnapshot::get_records_calls},
+      {"streamform_kinesis_write_throughput_exceeded_total", "counter", "WriteProvisionedThroughputExceeded: records refused", &ShardMetricsSnapshot::write_throttled},
+      {"streamform_kinesis_read_throughput_exceeded_total", "counter", "ReadProvisionedThroughputExceeded: calls refused", &ShardMetricsSnapshot::read_throttled},
+      {"streamform_kinesis_log_bytes", "gauge", "bytes of the shard's log on disk", &ShardMetricsSnapshot::log_bytes},
+  };
+  for (const auto& s : series) {
+    metric(s.name, s.type, s.help);
+    for (const auto& stream : snapshots) {
+      uint64_t total = 0;
+      for (const auto& shard : stream.shards) {
+        out += std::string(s.name) + "{stream=\"" + stream.stream + "\",shard=\"" + shard.shard_id + "\"} " +
+               std::to_string(shard.*(s.field)) + "\n";
+        total += shard.*(s.field);
+      }
+      out += std::string(s.name) + "{stream=\"" + stream.stream + "\"} " + std::to_string(total) + "\n";
+    }
+  }
+  metric("streamform_kinesis_iterator_age_milliseconds", "gauge",
+         "GetRecords.IteratorAgeMilliseconds of the latest read");
+  for (const auto& stream : snapshots) {
+    int64_t highest = 0;
+    for (const auto& shard : stream.shards) {
+      out += "streamform_kinesis_iterator_age_milliseconds{stream=\"" + stream.stream + "\",shard=\"" +
+             shard.shard_id + "\"} " + std::to_string(shard.iterator_age_ms) + "\n";
+      highest = std::max(highest, shard.iterator_age_ms);
+    }
+    out += "streamform_kinesis_iterator_age_milliseconds{stream=\"" + stream.stream + "\"} " +
+           std::to_string(highest) + "\n";
+  }
+  ServerStats stats = server_->stats();
+  metric("streamform_http_requests_total", "counter", "complete requests handled");
+  out += "streamform_http_requests_total " + std::to_string(stats.requests) + "\n";
+  metric("streamform_http_responses_total", "counter", "responses by status class");
+  out += "streamform_http_responses_total{class=\"2xx\"} " + std::to_string(stats.responses_2xx) + "\n";
+  out += "streamform_http_responses_total{class=\"4xx\"} " + std::to_string(stats.responses_4xx) + "\n";
+  out += "streamform_http_responses_total{class=\"5xx\"} " + std::to_string(stats.responses_5xx) + "\n";
+  metric("streamform_http_connections_open", "gauge", "open connections");
+  out += "streamform_http_connections_open " + std::to_string(stats.connections_open) + "\n";
+  HttpResponse response;
+  response.headers = {{"Content-Type", "text/plain; version=0.0.4"}};
+  response.body = std::move(out);
+  return response;
+}
+
+}  // namespace sf::engine

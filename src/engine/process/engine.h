@@ -1,0 +1,82 @@
+#pragma once
+// The engine process: every service behind one HTTP port. It owns the clock, the stream
+// service and its committer, the API handlers, and the server, and routes each request:
+//   GET  /health                      liveness and version
+//   GET  /metrics                     Prometheus text: per stream and shard, and the server
+//   POST / (X-Amz-Target Kinesis_...) the Kinesis API
+//   POST /_streamform/clock           with a virtual clock: {"advanceMs": n} or {"setMs": t}
+//   POST /_streamform/throttling      {"stream": name, "enabled": true|false|null}
+// Start returns once the port is bound. Stop is graceful: no new connections, in-flight
+// requests finish, acknowledged writes are durable, then the logs are flushed.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/clock.h"
+#include "base/logger.h"
+#include "base/result.h"
+#include "engine/api/kinesis/kinesis_api.h"
+#include "engine/server/http_server.h"
+#include "engine/stream/committer.h"
+#include "engine/stream/stream_service.h"
+
+namespace sf::engine {
+
+inline constexpr uint16_t kDefaultPort = 4560;
+
+struct EngineOptions {
+  std::string data_dir;
+  std::string address = "127.0.0.1";
+  uint16_t port = kDefaultPort;  // 0: any free port
+  int io_threads = 2;
+  bool virtual_clock = false;
+  int64_t virtual_clock_start_ms = 0;  // 0: the real time at start
+  DurabilityMode durability = DurabilityMode::kEveryBatch;
+  int sync_interval_ms = 100;          // kInterval only
+  bool throttling = false;             // per-shard limits for every stream by default
+  std::string region = "us-east-1";
+  std::string account = "000000000000";
+  int retention_check_ms = 60000;      // how often retention is enforced on the real clock
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Start(const EngineOptions& options, Logger& logger);
+  ~Engine();  // stops
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  uint16_t port() const { return server_->port(); }
+  void Stop();
+  StreamService& streams() { return *streams_; }
+
+ private:
+  Engine(const EngineOptions& options, Logger& logger) : options_(options), logger_(logger) {}
+  void Route(HttpRequest&& request, Respond respond);
+  HttpResponse Metrics() const;
+  HttpResponse Health() const;
+  HttpResponse ClockControl(const HttpRequest& request);
+  HttpResponse ThrottlingControl(const HttpRequest& request);
+  void RetentionLoop();
+
+  const EngineOptions options_;
+  Logger& logger_;
+  std::unique_ptr<Clock> clock_;
+  VirtualClock* virtual_clock_ = nullptr;  // clock_, when virtual
+  std::unique_ptr<StreamService> streams_;
+  std::unique_ptr<Committer> committer_;
+  std::unique_ptr<KinesisApi> kinesis_;
+  std::unique_ptr<HttpServer> server_;
+  int64_t started_ms_ = 0;
+  std::mutex retention_mu_;
+  std::condition_variable retention_cv_;
+  bool stopping_ = false;
+  std::thread retention_thread_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace sf::engine

@@ -3,7 +3,7 @@
 # errors, builds the libFuzzer target with clang, then runs every test through ctest (unit,
 # golden corpus, CLI, and a bounded fuzz run).
 #
-# Environment: STREAMFORM_FUZZ_SECONDS (default 45), STREAMFORM_JOBS (default nproc).
+# Environment: STREAMFORM_FUZZ_SECONDS (default 45, per fuzzer), STREAMFORM_JOBS (default nproc).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -11,12 +11,12 @@ jobs=${STREAMFORM_JOBS:-$(nproc)}
 
 ci/setup.sh --build-dir build
 
-echo "== building the fuzzer (clang, ASan+UBSan)"
+echo "== building the fuzzers (clang, ASan+UBSan)"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSTREAMFORM_FUZZ=ON -DSTREAMFORM_TESTS=OFF -DSTREAMFORM_BENCH=OFF >/dev/null
-cmake --build build-fuzz -j"$jobs" --target template_fuzzer
+cmake --build build-fuzz -j"$jobs" --target template_fuzzer kinesis_request_fuzzer
 
 echo "== running the tests"
-cmake -S . -B build -DSTREAMFORM_FUZZ_BIN="$here/build-fuzz/tests/fuzz/template_fuzzer" \
+cmake -S . -B build -DSTREAMFORM_FUZZ_DIR="$here/build-fuzz/tests/fuzz" \
   -DSTREAMFORM_FUZZ_SECONDS="${STREAMFORM_FUZZ_SECONDS:-45}" >/dev/null
 ctest --test-dir build --output-on-failure -j"$jobs"

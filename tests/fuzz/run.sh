@@ -10,7 +10,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus"
-find "$seeds" -type f \( -name '*.yaml' -o -name '*.json' \) -exec cp {} "$work/corpus/" \; 2>/dev/null || true
+find "$seeds" -type f \( -name '*.yaml' -o -name '*.json' -o -name '*.bin' \) -exec cp {} "$work/corpus/" \; 2>/dev/null || true
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$work/" "$work/corpus" 2>"$work/log" || {
   tail -n 60 "$work/log" >&2

@@ -58,6 +58,15 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
   server_options.port = options.port;
   server_options.io_threads = options.io_threads;
   server_options.max_body_bytes = 8 * 1024 * 1024;  // a full PutRecords (5 MiB of data) base64'd
+  server_options.refusal = [](int status, std::string_view reason) {
+    const char* type = status == 413   ? "RequestEntityTooLargeException"
+                       : status == 431 ? "RequestHeaderFieldsTooLargeException"
+                       : status == 408 ? "RequestTimeoutException"
+                                       : "SerializationException";
+    std::string message(reason);
+    if (status == 413) message += ": the engine accepts request bodies of up to 8 MiB";
+    return JsonError(status, type, message);
+  };
   Engine* self = engine.get();
   engine->server_ = std::make_unique<HttpServer>(
       server_options, [self](HttpRequest&& request, Respond respond) { self->Route(std::move(request), std::move(respond)); });

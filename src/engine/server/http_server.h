@@ -72,6 +72,10 @@ struct HttpServerOptions {
   // A keep-alive connection with no request in progress closes after this long; it also bounds
   // how long a handler may take to respond, and how long a response may take to be written.
   std::chrono::milliseconds idle_timeout{60000};
+  // How the server words its own refusals (400, 408, 413, 431), given the status and a short
+  // reason; the status and closing the connection stay the server's. Plain text when unset.
+  // Called on an I/O thread; must not block.
+  std::function<HttpResponse(int status, std::string_view reason)> refusal;
 };
 
 // Counters for /metrics. Monotonic except connections_open. Read without a lock, so counters

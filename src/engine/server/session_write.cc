@@ -64,7 +64,12 @@ void Session::Refuse(int status, std::string_view text) {
   keep_alive_ = false;
   head_request_ = false;
   close_after_write_ = true;
-  StartWrite(PlainResponse(status, text));
+  HttpResponse response = PlainResponse(status, text);
+  if (core_.options.refusal) {
+    response = core_.options.refusal(status, text);
+    response.status = status;
+  }
+  StartWrite(std::move(response));
 }
 
 void Session::StartWrite(HttpResponse response) {

@@ -44,6 +44,27 @@ TEST(HttpServerLimitsTest, OversizedContentLengthIs413WithoutReadingTheBody) {
   EXPECT_EQ(s.server->stats().refused_body_too_large, 1u);
 }
 
+TEST(HttpServerLimitsTest, RefusalHookWordsTheRefusal) {
+  HttpServerOptions options = SmallBodies();
+  options.refusal = [](int status, std::string_view reason) {
+    HttpResponse response;
+    response.status = 200;  // the server keeps its own status regardless
+    response.headers = {{"Content-Type", "application/json"}};
+    response.body = "{\"status\":" + std::to_string(status) + ",\"reason\":\"" + std::string(reason) + "\"}";
+    return response;
+  };
+  CountingServer s(options);
+  TestClient client(s.server->port());
+  ASSERT_TRUE(client.Send("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n"));
+  auto response = client.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->result_int(), 413);
+  EXPECT_EQ((*response)["Content-Type"], "application/json");
+  EXPECT_EQ(response->body(), "{\"status\":413,\"reason\":\"request body too large\"}");
+  EXPECT_TRUE(client.ClosedWithin());
+  EXPECT_EQ(s.handled.load(), 0);
+}
+
 TEST(HttpServerLimitsTest, ExpectContinueWithOversizedBodyIs413Not100) {
   CountingServer s(SmallBodies());
   TestClient client(s.server->port());

@@ -22,3 +22,23 @@ echo "== streamform graph (resources)"
 "$sf" --project stacks --stage dev graph
 "$sf" --project stacks --stage dev graph --format dot > build/stacks-dev.dot
 echo "(Graphviz DOT written to build/stacks-dev.dot)"
+
+echo
+echo "== the engine: a stream, the sample events through it"
+engine_dir="$here/build/main-engine"
+rm -rf "$engine_dir"
+"$sf" engine start --data-dir "$engine_dir" --port 0
+trap '"$sf" engine stop --data-dir "$engine_dir" >/dev/null 2>&1 || true' EXIT
+port=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$engine_dir/engine.json")
+endpoint="http://127.0.0.1:$port"
+AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_PAGER="" AWS_CONFIG_FILE=/dev/null \
+  /usr/bin/aws --endpoint-url "$endpoint" --region us-east-1 kinesis create-stream \
+  --stream-name sample-events --shard-count 2
+"$sf" put sample-events stacks/sample-events.jsonl --key taxi_id --endpoint "$endpoint"
+"$sf" tail sample-events --show json --endpoint "$endpoint" > "$engine_dir/tail.jsonl"
+echo "read back $(wc -l < "$engine_dir/tail.jsonl") record(s); the first three, as JSON:"
+head -n 3 "$engine_dir/tail.jsonl"
+echo "records per shard:"
+curl -s "$endpoint/metrics" | grep '^streamform_kinesis_incoming_records_total{stream="sample-events",shard'
+"$sf" engine stop --data-dir "$engine_dir"
+trap - EXIT

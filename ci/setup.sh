@@ -22,7 +22,7 @@ done
 # Libraries and tools, one Debian package each. Keep this list the single source of truth:
 # docs/architecture.md points here.
 packages=(
-  g++ cmake ninja-build pkg-config git
+  g++ cmake ninja-build pkg-config git curl
   libyaml-dev nlohmann-json3-dev libexpected-dev libcli11-dev libssl-dev libcurl4-openssl-dev libgit2-dev
   libsqlite3-dev zlib1g-dev libboost-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev

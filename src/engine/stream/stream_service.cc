@@ -317,13 +317,25 @@ bool StreamService::Throttled(const Stream& stream) const {
 
 void StreamService::EnforceRetention() {
   std::shared_lock lock(mu_);
+  std::lock_guard retention(retention_mu_);
   int64_t now = options_.clock->NowMs();
   for (const auto& [name, stream] : streams_) {
-    int64_t cutoff = now - static_cast<int64_t>(stream->meta.retention_hours) * 3600 * 1000;
+    int64_t period = static_cast<int64_t>(stream->meta.retention_hours) * 3600 * 1000;
+    int64_t cutoff = now - period;
+    // Records expire by whole segments, so the active segment is sealed at least every
+    // 1/24 of the retention period (and at least a minute apart): a busy shard's old records
+    // then expire within 1/24 of the period, and a quiet shard's too.
+    int64_t seal_every = std::max<int64_t>(60 * 1000, period / 24);
     for (const auto& shard : stream->shards) {
       ShardLog& log = *shard->log;
-      // A quiet shard's only segment is the active one; seal it so that it can expire.
-      if (log.next_sequence() > log.first_sequence() && log.last_arrival_ms() < cutoff) (void)log.Roll();
+      bool appended = log.next_sequence() > shard->sealed_at_sequence;
+      bool all_expired = log.next_sequence() > log.first_sequence() && log.last_arrival_ms() < cutoff;
+      if (appended && (now - shard->sealed_ms >= seal_every || all_expired)) {
+        if (log.Roll()) {
+          shard->sealed_ms = now;
+          shard->sealed_at_sequence = log.next_sequence();
+        }
+      }
       (void)log.DropBefore(cutoff);
     }
   }

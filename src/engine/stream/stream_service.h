@@ -174,6 +174,7 @@ class StreamService {
   std::unique_ptr<MetadataStore> store_;
   std::unique_ptr<IteratorCodec> iterators_;
   mutable std::shared_mutex mu_;  // exclusive for shape changes, shared for records
+  std::mutex retention_mu_;       // one EnforceRetention at a time
   std::unordered_map<std::string, std::unique_ptr<Stream>> streams_;
 };
 

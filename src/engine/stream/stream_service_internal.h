@@ -18,12 +18,16 @@ inline constexpr double kReadCallsPerSecond = 5;
 struct StreamService::Shard {
   ShardMeta meta;
   std::shared_ptr<ShardLog> log;
+  // When the active segment was last sealed for retention, and what had been appended then;
+  // used by EnforceRetention only, which runs one call at a time.
+  int64_t sealed_ms = 0;
+  uint64_t sealed_at_sequence = 0;
   ShardCounters counters;
   std::mutex throttle_mu;  // guards the buckets
   TokenBucket write_bytes, write_records, read_bytes, read_calls;
 
   Shard(ShardMeta m, std::shared_ptr<ShardLog> l, int64_t now_ms)
-      : meta(std::move(m)), log(std::move(l)), write_bytes(kWriteBytesPerSecond, now_ms),
+      : meta(std::move(m)), log(std::move(l)), sealed_ms(now_ms), write_bytes(kWriteBytesPerSecond, now_ms),
         write_records(kWriteRecordsPerSecond, now_ms), read_bytes(kReadBytesPerSecond, now_ms),
         read_calls(kReadCallsPerSecond, now_ms) {}
 };

@@ -1,6 +1,7 @@
 // KinesisApi: creating, describing, listing, resharding, retention and tags.
 
 #include <algorithm>
+#include <charconv>
 
 #include "base/base64.h"
 #include "base/json_writer.h"
@@ -156,7 +157,10 @@ ApiResult<std::string> KinesisApi::ListShards(JsonRequest& request) {
   std::string name;
   size_t first = 0;
   if (token) {
-    if (request.String("StreamName") || request.String("StreamARN")) {
+    if (request.String("StreamARN")) {
+      return ApiFail("InvalidArgumentException", "NextToken and StreamARN cannot be provided together.");
+    }
+    if (request.String("StreamName")) {
       return ApiFail("InvalidArgumentException", "NextToken and StreamName cannot be provided together.");
     }
     auto decoded = Base64Decode(*token);
@@ -164,7 +168,11 @@ ApiResult<std::string> KinesisApi::ListShards(JsonRequest& request) {
     size_t b = a == std::string::npos ? a : decoded->find('\n', a + 1);
     if (b == std::string::npos) return ApiFail("InvalidArgumentException", "Invalid NextToken.");
     name = decoded->substr(0, a);
-    first = std::stoul(decoded->substr(b + 1));
+    std::string_view position = std::string_view(*decoded).substr(b + 1);
+    auto parsed = std::from_chars(position.data(), position.data() + position.size(), first);
+    if (parsed.ec != std::errc() || parsed.ptr != position.data() + position.size()) {
+      return ApiFail("InvalidArgumentException", "Invalid NextToken.");
+    }
   } else {
     name = StreamName(request);
   }

@@ -61,6 +61,9 @@ std::optional<std::string> Base64Decode(std::string_view text) {
     }
     unsigned n = (static_cast<unsigned>(values[0]) << 18) | (static_cast<unsigned>(values[1]) << 12) |
                  (static_cast<unsigned>(values[2]) << 6) | static_cast<unsigned>(values[3]);
+    // Canonical only: the bits that padding leaves unused must be zero, so each byte string has
+    // exactly one encoding.
+    if ((padding == 1 && (n & 0xff) != 0) || (padding == 2 && (n & 0xffff) != 0)) return std::nullopt;
     out += static_cast<char>((n >> 16) & 0xff);
     if (padding < 2) out += static_cast<char>((n >> 8) & 0xff);
     if (padding < 1) out += static_cast<char>(n & 0xff);

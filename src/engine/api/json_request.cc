@@ -29,15 +29,18 @@ ApiResult<std::unique_ptr<JsonRequest>> JsonRequest::Parse(std::string_view body
 
 namespace {
 
-const char* TypeName(simdjson::dom::element_type type) {
+// AWS's JSON protocol reports a value of the wrong type in the words of its Java
+// deserializer: "class java.lang.String can not be converted to an Integer".
+std::string TypeError(simdjson::dom::element_type actual, const char* expected) {
   using T = simdjson::dom::element_type;
-  switch (type) {
-    case T::ARRAY: return "list";
-    case T::OBJECT: return "structure";
-    case T::STRING: return "String";
-    case T::BOOL: return "Boolean";
-    case T::NULL_VALUE: return "null";
-    default: return "number";
+  switch (actual) {
+    case T::ARRAY: return "Start of list found where not expected";
+    case T::OBJECT: return "Start of structure or map found where not expected.";
+    case T::STRING: return std::string("class java.lang.String can not be converted to ") + expected;
+    case T::BOOL: return std::string("class java.lang.Boolean can not be converted to ") + expected;
+    default:
+      return std::string("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ") +
+             expected;
   }
 }
 
@@ -47,11 +50,7 @@ std::optional<std::string_view> JsonRequest::String(simdjson::dom::object object
   auto field = object[name];
   if (field.error() || field.is_null()) return std::nullopt;
   if (!field.is_string()) {
-    if (!serialization_) {
-      serialization_ = ApiError{"SerializationException",
-                                std::string("Value at '") + LowerFirst(name) + "' must be a String, not a " +
-                                    TypeName(field.type()), 400};
-    }
+    if (!serialization_) serialization_ = ApiError{"SerializationException", TypeError(field.type(), "an String"), 400};
     return std::nullopt;
   }
   return field.get_string().value();
@@ -70,11 +69,7 @@ std::optional<int64_t> JsonRequest::Integer(std::string_view name) {
     if (value > 9.2e18) return INT64_MAX;
     return static_cast<int64_t>(value);
   }
-  if (!serialization_) {
-    serialization_ = ApiError{"SerializationException",
-                              std::string("Value at '") + LowerFirst(name) + "' must be an Integer, not a " +
-                                  TypeName(field.type()), 400};
-  }
+  if (!serialization_) serialization_ = ApiError{"SerializationException", TypeError(field.type(), "an Integer"), 400};
   return std::nullopt;
 }
 
@@ -85,10 +80,7 @@ std::optional<double> JsonRequest::Number(std::string_view name) {
   if (field.is_int64()) return static_cast<double>(field.get_int64().value());
   if (field.is_uint64()) return static_cast<double>(field.get_uint64().value());
   if (!serialization_) {
-    serialization_ = ApiError{"SerializationException",
-                              std::string("Value at '") + LowerFirst(name) +
-                                  "' must be a timestamp in seconds since the epoch, not a " + TypeName(field.type()),
-                              400};
+    serialization_ = ApiError{"SerializationException", TypeError(field.type(), "milliseconds since epoch"), 400};
   }
   return std::nullopt;
 }
@@ -97,11 +89,7 @@ std::optional<bool> JsonRequest::Bool(std::string_view name) {
   auto field = root_[name];
   if (field.error() || field.is_null()) return std::nullopt;
   if (field.is_bool()) return field.get_bool().value();
-  if (!serialization_) {
-    serialization_ = ApiError{"SerializationException",
-                              std::string("Value at '") + LowerFirst(name) + "' must be a Boolean, not a " +
-                                  TypeName(field.type()), 400};
-  }
+  if (!serialization_) serialization_ = ApiError{"SerializationException", TypeError(field.type(), "a Boolean"), 400};
   return std::nullopt;
 }
 
@@ -126,13 +114,13 @@ std::optional<simdjson::dom::object> JsonRequest::Object(std::string_view name) 
 }
 
 void JsonRequest::AddViolation(std::string value_text, std::string_view path, std::string constraint) {
-  violations_.push_back("Value '" + value_text + "' at '" + std::string(path) +
-                        "' failed to satisfy constraint: " + constraint);
+  violations_.emplace_back(std::string(path), "Value '" + value_text + "' at '" + std::string(path) +
+                                                  "' failed to satisfy constraint: " + constraint);
 }
 
 void JsonRequest::AddNullViolation(std::string_view path) {
-  violations_.push_back("Value null at '" + std::string(path) +
-                        "' failed to satisfy constraint: Member must not be null");
+  violations_.emplace_back(std::string(path), "Value null at '" + std::string(path) +
+                                                  "' failed to satisfy constraint: Member must not be null");
 }
 
 void JsonRequest::RequireString(const std::optional<std::string_view>& value, std::string_view path) {
@@ -149,6 +137,10 @@ void JsonRequest::CheckLength(std::string_view value, std::string_view path, siz
 }
 
 void JsonRequest::CheckNamePattern(std::string_view value, std::string_view path) {
+  if (value.empty()) {
+    AddViolation("", path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+    return;
+  }
   for (char c : value) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) {
       AddViolation(std::string(value), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
@@ -184,8 +176,12 @@ void JsonRequest::CheckEnum(std::string_view value, std::string_view path, const
 ApiResult<void> JsonRequest::Finish() const {
   if (serialization_) return tl::unexpected(*serialization_);
   if (violations_.empty()) return {};
-  size_t shown = std::min<size_t>(violations_.size(), 10);
-  std::vector<std::string> first(violations_.begin(), violations_.begin() + static_cast<long>(shown));
+  // AWS lists violations by member name; one member's violations keep their order.
+  std::vector<std::pair<std::string, std::string>> sorted = violations_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t shown = std::min<size_t>(sorted.size(), 10);
+  std::vector<std::string> first;
+  for (size_t i = 0; i < shown; ++i) first.push_back(sorted[i].second);
   std::string message = std::to_string(violations_.size()) + " validation error" +
                         (violations_.size() > 1 ? "s" : "") + " detected: " + Join(first, "; ");
   return ApiFail("ValidationException", message);

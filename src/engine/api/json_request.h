@@ -57,7 +57,7 @@ class JsonRequest {
   simdjson::dom::parser parser_;
   simdjson::dom::element root_;
   std::optional<ApiError> serialization_;
-  std::vector<std::string> violations_;
+  std::vector<std::pair<std::string, std::string>> violations_;  // member path, message
 };
 
 // "StreamName" -> "streamName", as AWS writes member paths.

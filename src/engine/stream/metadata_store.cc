@@ -17,11 +17,15 @@ nlohmann::json ToJson(const StreamMeta& stream) {
                         {"created_ms", shard.created_ms}};
     if (shard.parent) s["parent"] = *shard.parent;
     if (shard.adjacent_parent) s["adjacent_parent"] = *shard.adjacent_parent;
-    if (shard.closed_at) s["closed_at"] = *shard.closed_at;
+    if (shard.closed_at) {
+      s["closed_at"] = *shard.closed_at;
+      s["closed_last_arrival_ms"] = shard.closed_last_arrival_ms;
+    }
     shards.push_back(std::move(s));
   }
   nlohmann::json out = {{"name", stream.name},
                         {"created_ms", stream.created_ms},
+                        {"incarnation", stream.incarnation},
                         {"mode", stream.mode == StreamMode::kOnDemand ? "ON_DEMAND" : "PROVISIONED"},
                         {"retention_hours", stream.retention_hours},
                         {"shards", shards},
@@ -38,6 +42,7 @@ Result<StreamMeta> FromJson(const std::string& text) {
     StreamMeta stream;
     stream.name = json.at("name").get<std::string>();
     stream.created_ms = json.at("created_ms").get<int64_t>();
+    stream.incarnation = json.value("incarnation", static_cast<uint64_t>(stream.created_ms));
     stream.mode = json.at("mode").get<std::string>() == "ON_DEMAND" ? StreamMode::kOnDemand
                                                                      : StreamMode::kProvisioned;
     stream.retention_hours = json.at("retention_hours").get<int>();
@@ -50,6 +55,7 @@ Result<StreamMeta> FromJson(const std::string& text) {
       if (s.contains("parent")) shard.parent = s["parent"].get<uint32_t>();
       if (s.contains("adjacent_parent")) shard.adjacent_parent = s["adjacent_parent"].get<uint32_t>();
       if (s.contains("closed_at")) shard.closed_at = s["closed_at"].get<uint64_t>();
+      shard.closed_last_arrival_ms = s.value("closed_last_arrival_ms", shard.created_ms);
       stream.shards.push_back(shard);
     }
     stream.tags = json.at("tags").get<std::map<std::string, std::string>>();

@@ -36,7 +36,7 @@ std::string IteratorCodec::Sign(std::string_view payload) const {
 std::string IteratorCodec::Encode(const IteratorPosition& position) const {
   std::string payload;
   payload += kVersion;
-  PutInt(payload, static_cast<uint64_t>(position.stream_created_ms), 8);
+  PutInt(payload, position.stream_incarnation, 8);
   PutInt(payload, position.shard_index, 4);
   PutInt(payload, position.sequence_index, 8);
   PutInt(payload, static_cast<uint64_t>(position.issued_ms), 8);
@@ -57,7 +57,7 @@ std::optional<IteratorPosition> IteratorCodec::Decode(std::string_view token) co
   }
   IteratorPosition position;
   size_t offset = 1;
-  position.stream_created_ms = static_cast<int64_t>(GetInt(payload, offset, 8));
+  position.stream_incarnation = GetInt(payload, offset, 8);
   position.shard_index = static_cast<uint32_t>(GetInt(payload, offset, 4));
   position.sequence_index = GetInt(payload, offset, 8);
   position.issued_ms = static_cast<int64_t>(GetInt(payload, offset, 8));

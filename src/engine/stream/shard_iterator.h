@@ -2,8 +2,8 @@
 // Shard iterators: opaque tokens that name a position in a shard. They are signed with the
 // engine's secret (HMAC-SHA256), so they cannot be forged or altered, and they carry the time
 // they were issued, so they expire (Kinesis: after 5 minutes). They also carry the stream's
-// creation time, so an iterator of a deleted stream is not valid for a new stream of the
-// same name.
+// incarnation, so an iterator of a deleted stream is not valid for a new stream of the same
+// name.
 
 #include <cstdint>
 #include <optional>
@@ -16,7 +16,7 @@ inline constexpr int64_t kIteratorLifetimeMs = 5 * 60 * 1000;
 
 struct IteratorPosition {
   std::string stream_name;
-  int64_t stream_created_ms = 0;
+  uint64_t stream_incarnation = 0;
   uint32_t shard_index = 0;
   uint64_t sequence_index = 0;  // the next record to read
   int64_t issued_ms = 0;

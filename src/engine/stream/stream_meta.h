@@ -19,8 +19,10 @@ struct ShardMeta {
   HashKey starting_hash_key = 0;
   HashKey ending_hash_key = 0;
   int64_t created_ms = 0;
-  // Set when the shard is closed by a reshard: one past its last sequence index.
+  // Set when the shard is closed by a reshard: one past its last sequence index, and the
+  // arrival time of its last record (for its EndingSequenceNumber).
   std::optional<uint64_t> closed_at;
+  int64_t closed_last_arrival_ms = 0;
 
   bool open() const { return !closed_at.has_value(); }
   std::string id() const;
@@ -30,7 +32,10 @@ enum class StreamMode { kProvisioned, kOnDemand };
 
 struct StreamMeta {
   std::string name;
-  int64_t created_ms = 0;  // also tells apart streams re-created under the same name
+  int64_t created_ms = 0;
+  // Random, per creation: tells apart streams re-created under the same name, even within one
+  // millisecond (iterators carry it). Streams stored before it existed use created_ms.
+  uint64_t incarnation = 0;
   StreamMode mode = StreamMode::kProvisioned;
   int retention_hours = 24;
   std::vector<ShardMeta> shards;  // every shard ever, by index

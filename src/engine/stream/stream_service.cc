@@ -59,7 +59,7 @@ Result<std::unique_ptr<StreamService>> StreamService::Open(const StreamServiceOp
 }
 
 std::string StreamService::StreamDirectory(const StreamMeta& meta) const {
-  return (fs::path(options_.data_dir) / "streams" / (meta.name + "-" + std::to_string(meta.created_ms))).string();
+  return (fs::path(options_.data_dir) / "streams" / (meta.name + "-" + std::to_string(meta.incarnation))).string();
 }
 
 Result<std::unique_ptr<StreamService::Shard>> StreamService::OpenShard(const Stream& stream,
@@ -121,6 +121,16 @@ std::vector<std::pair<HashKey, HashKey>> UniformRanges(int count) {
 
 ApiResult<void> StreamService::CreateStream(const std::string& name, std::optional<int> shard_count,
                                             StreamMode mode) {
+  // The API validates names too; this keeps a name from ever leaving streams/ on disk.
+  bool valid_name = !name.empty() && name.size() <= 128 &&
+                    std::all_of(name.begin(), name.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+                    }) &&
+                    name != "." && name != "..";
+  if (!valid_name) return ApiFail("InvalidArgumentException", "Invalid stream name '" + name + "'.");
+  if (shard_count && *shard_count < 1) {
+    return ApiFail("InvalidArgumentException", "ShardCount must be at least 1.");
+  }
   std::unique_lock lock(mu_);
   if (Find(name) != nullptr) {
     return ApiFail("ResourceInUseException",
@@ -143,6 +153,9 @@ ApiResult<void> StreamService::CreateStream(const std::string& name, std::option
   auto stream = std::make_unique<Stream>();
   stream->meta.name = name;
   stream->meta.created_ms = options_.clock->NowMs();
+  unsigned char random[8];
+  if (RAND_bytes(random, sizeof(random)) != 1) return ApiFail("InternalFailure", "no randomness", 500);
+  for (unsigned char byte : random) stream->meta.incarnation = (stream->meta.incarnation << 8) | byte;
   stream->meta.mode = mode;
   for (const auto& [start, end] : UniformRanges(count)) {
     ShardMeta shard;
@@ -191,9 +204,10 @@ ShardInfo StreamService::Describe(const Stream& stream, const ShardMeta& shard) 
   info.starting_hash_key = shard.starting_hash_key;
   info.ending_hash_key = shard.ending_hash_key;
   info.starting_sequence_number = SequenceNumber(shard, 0, shard.created_ms);
-  if (shard.closed_at) {
-    uint64_t last = *shard.closed_at == 0 ? 0 : *shard.closed_at - 1;
-    info.ending_sequence_number = SequenceNumber(shard, last, shard.created_ms);
+  if (shard.closed_at) {  // the last record's number (the start's, for a shard that got none)
+    bool empty = *shard.closed_at == 0;
+    info.ending_sequence_number =
+        SequenceNumber(shard, empty ? 0 : *shard.closed_at - 1, empty ? shard.created_ms : shard.closed_last_arrival_ms);
   }
   return info;
 }

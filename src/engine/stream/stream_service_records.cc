@@ -177,7 +177,7 @@ ApiResult<std::string> StreamService::GetShardIterator(const std::string& name, 
   const Shard& shard = *stream->shards[*index];
   auto start = IteratorStart(*stream, shard, type, sequence_number, timestamp_seconds);
   if (!start) return tl::unexpected(start.error());
-  return iterators_->Encode({name, stream->meta.created_ms, shard.meta.index, *start, options_.clock->NowMs()});
+  return iterators_->Encode({name, stream->meta.incarnation, shard.meta.index, *start, options_.clock->NowMs()});
 }
 
 ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token, int limit) {
@@ -192,7 +192,7 @@ ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token,
   }
   std::shared_lock lock(mu_);
   const Stream* stream = Find(position->stream_name);
-  if (stream == nullptr || stream->meta.created_ms != position->stream_created_ms) {
+  if (stream == nullptr || stream->meta.incarnation != position->stream_incarnation) {
     return ApiFail("ResourceNotFoundException", "Shard " + ShardIdOf(position->shard_index) + " in stream " +
                                                     position->stream_name + " under account " +
                                                     options_.account + " does not exist");
@@ -242,7 +242,7 @@ ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token,
     }
   } else {
     outcome.next_iterator =
-        iterators_->Encode({stream->meta.name, stream->meta.created_ms, shard.meta.index, next, now});
+        iterators_->Encode({stream->meta.name, stream->meta.incarnation, shard.meta.index, next, now});
   }
   shard.counters.get_records_calls.fetch_add(1, std::memory_order_relaxed);
   shard.counters.get_records_records.fetch_add(outcome.records.size(), std::memory_order_relaxed);

@@ -30,7 +30,11 @@ ApiResult<void> StreamService::Reshard(Stream& stream, const std::vector<uint32_
                                        const std::vector<std::pair<HashKey, HashKey>>& children) {
   int64_t now = options_.clock->NowMs();
   StreamMeta updated = stream.meta;
-  for (uint32_t parent : parents) updated.shards[parent].closed_at = stream.shards[parent]->log->next_sequence();
+  for (uint32_t parent : parents) {
+    const ShardLog& log = *stream.shards[parent]->log;
+    updated.shards[parent].closed_at = log.next_sequence();
+    updated.shards[parent].closed_last_arrival_ms = log.last_arrival_ms();
+  }
   std::vector<ShardMeta> added;
   for (const auto& [start, end] : children) {
     ShardMeta child;
@@ -108,6 +112,15 @@ ApiResult<void> StreamService::SplitShard(const std::string& name, const std::st
     return ApiFail("InvalidArgumentException", "NewStartingHashKey " + new_starting_hash_key +
                                                    " is not a valid hash key: it must be in [0, 2^128-1].");
   }
+  // As the message says: greater than one plus the StartingHashKey, less than the EndingHashKey.
+  if (*at <= shard->starting_hash_key + 1 || *at >= shard->ending_hash_key) {
+    return ApiFail("InvalidArgumentException",
+                   "NewStartingHashKey " + FormatHashKey(*at) + " used in SplitShard() on shard " + shard->id() +
+                       " in stream " + name + " under account " + options_.account +
+                       " is not both greater than one plus the shard's StartingHashKey " +
+                       FormatHashKey(shard->starting_hash_key) + " and less than the shard's EndingHashKey " +
+                       FormatHashKey(shard->ending_hash_key) + ".");
+  }
   if (static_cast<int>(stream->routing.size()) + 1 > options_.max_shards) {
     return ApiFail("LimitExceededException", "This request would exceed the shard limit for the account " +
                                                  options_.account + " in " + options_.region + ".");
@@ -152,12 +165,15 @@ ApiResult<int> StreamService::UpdateShardCount(const std::string& name, int targ
     return ApiFail("ValidationException", "UpdateShardCount is not supported for stream " + name +
                                               " under account " + options_.account + " in On-Demand mode.");
   }
-  if (target > 2 * current || 2 * target < current) {
-    return ApiFail("ValidationException",
-                   "UpdateShardCount failed for stream " + name + " under account " + options_.account +
-                       ". TargetShardCount must be between " + std::to_string((current + 1) / 2) + " and " +
-                       std::to_string(2 * current) + " (half and double the current open shard count " +
-                       std::to_string(current) + "); a larger change must be made in steps.");
+  if (target > 2 * current) {
+    return ApiFail("LimitExceededException",
+                   "UpdateShardCount cannot scale up over double your current open shard count. Current open "
+                   "shard count: " + std::to_string(current) + " Target shard count: " + std::to_string(target));
+  }
+  if (2 * target < current) {
+    return ApiFail("LimitExceededException",
+                   "UpdateShardCount cannot scale down below half your current open shard count. Current open "
+                   "shard count: " + std::to_string(current) + " Target shard count: " + std::to_string(target));
   }
   int64_t now = options_.clock->NowMs();
   auto& times = stream->meta.reshard_times_ms;

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers for the shard log tests: a temporary directory per test and record builders.
 
+#include "../../support/temp_dir.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,27 +17,10 @@
 
 namespace sf::engine::testing_util {
 
-// A fresh directory under the gtest temp dir, removed when the object goes.
-class TempDir {
+// A fresh directory for one test (named "shard_log_<test>_<pid>_<n>").
+class TempDir : public testing_support::TempDir {
  public:
-  TempDir() {
-    static int counter = 0;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string("shard_log_") + (info ? info->name() : "x") + "_" +
-                       std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    path_ = std::filesystem::path(::testing::TempDir()) / name;
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string path() const { return path_.string(); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : testing_support::TempDir("shard_log") {}
 };
 
 // Owns the strings that AppendRecords view.

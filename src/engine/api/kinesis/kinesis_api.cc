@@ -41,16 +41,16 @@ std::string KinesisApi::StreamName(JsonRequest& request) {
                            "Member must name the same stream as StreamARN (" + from_arn + ")");
       return "";
     }
-    name = from_arn;
-    request.CheckLength(*name, "streamARN", 1, 128);
-    return std::string(*name);
+    request.CheckNamePattern(from_arn, "streamARN");
+    request.CheckLength(from_arn, "streamARN", 1, 128);
+    return from_arn;
   }
   if (!name) {
     request.AddNullViolation("streamName");
     return "";
   }
-  request.CheckLength(*name, "streamName", 1, 128);
   request.CheckNamePattern(*name, "streamName");
+  request.CheckLength(*name, "streamName", 1, 128);
   return std::string(*name);
 }
 

@@ -72,7 +72,7 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
   } else if (auto records = request.Array("Records")) {
     size_t count = records->size();
     if (count < 1 || count > 500) {
-      request.AddViolation("[...]", "records", count < 1 ? "Member must have length greater than or equal to 1"
+      request.AddViolation(count < 1 ? "[]" : "[...]", "records", count < 1 ? "Member must have length greater than or equal to 1"
                                                          : "Member must have length less than or equal to 500");
     }
     data.reserve(count);

@@ -48,7 +48,15 @@ std::string PageToken(const std::string& stream, int64_t created_ms, size_t next
 }  // namespace
 
 ApiResult<std::string> KinesisApi::CreateStream(JsonRequest& request) {
-  std::string name = StreamName(request);
+  // CreateStream names the stream to be; it has no ARN yet.
+  auto given = request.String("StreamName");
+  std::string name = given ? std::string(*given) : "";
+  if (!given) {
+    request.AddNullViolation("streamName");
+  } else {
+    request.CheckNamePattern(name, "streamName");
+    request.CheckLength(name, "streamName", 1, 128);
+  }
   auto shards = request.Integer("ShardCount");
   StreamMode mode = StreamMode::kProvisioned;
   if (auto details = request.Object("StreamModeDetails")) {

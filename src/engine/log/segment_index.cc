@@ -48,6 +48,10 @@ SegmentIndex::SegmentIndex(uint64_t first_sequence, uint32_t interval_bytes)
 
 void SegmentIndex::Add(uint64_t sequence, int64_t arrival_ms, size_t frame_bytes) {
   if (entries_.empty() || file_bytes_ - entries_.back().offset >= interval_bytes_) {
+    size_t size = entries_.size();
+    if (size == entries_.capacity() && size < expected_entries_) {
+      entries_.reserve(std::min(expected_entries_, std::max<size_t>(2 * size, 16)));
+    }
     entries_.push_back({sequence, arrival_ms, file_bytes_});
   }
   if (empty()) {

@@ -9,7 +9,10 @@
 namespace sf::engine {
 
 ShardLog::ShardLog(std::string directory, const LogOptions& options)
-    : directory_(std::move(directory)), options_(options), files_(options.open_sealed_files) {}
+    : directory_(std::move(directory)),
+      options_(options),
+      files_(options.open_sealed_files),
+      indexes_(options.cached_indexes, options.cached_index_bytes) {}
 
 ShardLog::~ShardLog() = default;
 
@@ -60,7 +63,7 @@ Result<uint64_t> ShardLog::Append(std::span<const AppendRecord> records) {
     arrival = last_arrival_ms_;
   }
   if (records.empty()) return first;
-  if (active_->index.file_bytes() >= options_.segment_bytes) {
+  if (active_->index->file_bytes() >= options_.segment_bytes) {
     if (auto rolled = RollLocked(); !rolled) return tl::unexpected(rolled.error());
   }
   if (buffer_.size() < bytes) buffer_.resize(bytes);
@@ -70,7 +73,7 @@ Result<uint64_t> ShardLog::Append(std::span<const AppendRecord> records) {
     arrival = std::max(arrival, record.arrival_ms);
     out = EncodeFrame(out, sequence++, arrival, record.partition_key, record.data);
   }
-  uint64_t offset = active_->index.file_bytes();
+  uint64_t offset = active_->index->file_bytes();
   if (auto written = active_->writer->WriteAt(buffer_.data(), bytes, offset); !written) {
     // Undo a partial write, or a later crash could resurrect frames never acknowledged.
     if (!active_->writer->Truncate(offset)) SetFailure(written.error());
@@ -85,8 +88,8 @@ void ShardLog::Publish(std::span<const AppendRecord> records, uint64_t bytes) {
   int64_t arrival = last_arrival_ms_;
   for (const AppendRecord& record : records) {
     arrival = std::max(arrival, record.arrival_ms);
-    active_->index.Add(next_sequence_++, arrival,
-                       FrameSize(record.partition_key.size(), record.data.size()));
+    active_->index->Add(next_sequence_++, arrival,
+                        FrameSize(record.partition_key.size(), record.data.size()));
   }
   last_arrival_ms_ = arrival;
   size_bytes_ += bytes;
@@ -146,9 +149,16 @@ Result<std::shared_ptr<Segment>> ShardLog::CreateSegment(uint64_t first_sequence
   if (!size) return tl::unexpected(size.error());
   if (*size != 0) return Fail(ErrorCode::kInternal, "new segment " + path + " is not empty");
   if (auto synced = SyncDirectory(directory_); !synced) return tl::unexpected(synced.error());
-  return std::make_shared<Segment>(path,
-                                   SegmentIndex(first_sequence, options_.index_interval_bytes),
+  return std::make_shared<Segment>(path, NewIndex(first_sequence),
                                    std::shared_ptr<File>(std::move(*file)));
+}
+
+SegmentIndex ShardLog::NewIndex(uint64_t first_sequence) const {
+  SegmentIndex index(first_sequence, options_.index_interval_bytes);
+  // Entries are at least index_interval_bytes apart, so a full segment needs at most this many.
+  index.ExpectEntries(static_cast<size_t>(options_.segment_bytes / options_.index_interval_bytes) +
+                      1);
+  return index;
 }
 
 Status ShardLog::RollLocked() {
@@ -157,20 +167,23 @@ Status ShardLog::RollLocked() {
     SetFailure(synced.error());
     return synced;
   }
-  std::string index = old.index.Serialize();
+  std::string index = old.index->Serialize();
   std::string index_name = SegmentFileName(old.first_sequence(), kIndexExtension);
   if (auto written = WriteFileAtomically(directory_, index_name, index); !written) return written;
-  auto next = CreateSegment(old.index.end_sequence());
+  uint64_t end = old.index->end_sequence();
+  auto next = CreateSegment(end);
   if (!next) return tl::unexpected(next.error());
   {
     std::lock_guard state(state_mu_);
     files_.Put(old.first_sequence(), std::move(old.writer));
     old.writer = nullptr;
+    // Readers that follow the tail will want this index next: keep it, in the bounded cache.
+    CacheIndex(old.first_sequence(), old.Seal());
     segments_.push_back(*next);
     active_ = *next;
     size_bytes_ += index.size();
   }
-  MarkDurable(old.index.end_sequence());
+  MarkDurable(end);
   return {};
 }
 
@@ -180,7 +193,7 @@ Status ShardLog::Roll() {
     std::lock_guard state(state_mu_);
     if (auto healthy = CheckHealthy(); !healthy) return healthy;
   }
-  if (active_->index.empty()) return {};
+  if (active_->index->empty()) return {};
   return RollLocked();
 }
 
@@ -190,17 +203,24 @@ Result<uint64_t> ShardLog::DropBefore(int64_t cutoff_ms) {
   {
     std::lock_guard state(state_mu_);
     while (segments_.size() > 1) {
-      const Segment& oldest = *segments_.front();
-      if (!oldest.index.empty() && oldest.index.max_arrival_ms() >= cutoff_ms) break;
-      dropped += oldest.index.record_count();
-      size_bytes_ -= std::min(size_bytes_, oldest.index.file_bytes());
+      Segment& oldest = *segments_.front();
+      const SegmentSummary& summary = oldest.sealed;
+      if (!summary.empty() && summary.max_arrival_ms >= cutoff_ms) break;
+      dropped += summary.record_count();
+      size_bytes_ -= std::min(size_bytes_, summary.file_bytes);
       files_.Erase(oldest.first_sequence());
+      oldest.dropped.store(true);  // before the erase below: see SealedIndex
       victims.push_back(segments_.front());
       segments_.pop_front();
     }
   }
   if (victims.empty()) return dropped;
+  {
+    std::lock_guard lock(index_mu_);
+    for (const auto& victim : victims) indexes_.Erase(victim->first_sequence());
+  }
   // Oldest first, .log before .idx: a crash part-way leaves a prefix gone and no gap.
+  std::lock_guard rebuild(rebuild_mu_);
   for (const auto& victim : victims) {
     if (auto removed = RemoveFile(victim->path); !removed) return tl::unexpected(removed.error());
     auto index_path = SegmentPath(victim->first_sequence(), kIndexExtension);

@@ -17,6 +17,7 @@
 
 #include "base/result.h"
 #include "engine/log/file_cache.h"
+#include "engine/log/index_cache.h"
 #include "engine/log/segment.h"
 
 namespace sf::engine {
@@ -29,6 +30,10 @@ struct LogOptions {
   size_t open_sealed_files = 16;         // read descriptors kept open for sealed segments
   bool verify_sealed_on_open = false;    // Open checks every frame of sealed segments, not
                                          // just their .idx (a corrupt frame fails Open)
+  // Sealed segments keep only a summary in RAM; their sparse indexes are loaded from .idx on
+  // demand into a cache of at most this many indexes and this many bytes per log.
+  size_t cached_indexes = 8;
+  size_t cached_index_bytes = size_t{4} << 20;
 };
 
 struct AppendRecord {
@@ -120,6 +125,15 @@ class ShardLog {
   // fdatasyncs done by Sync/SyncAll (not by sealing), for tests and metrics.
   uint64_t sync_count() const { return sync_count_.load(std::memory_order_relaxed); }
   const RecoveryStats& recovery() const { return recovery_; }
+  // Sealed segments' sparse indexes held by the index cache, and their bytes (the active
+  // segment's index, always in RAM, is not counted; nor is an evicted index a reader still
+  // holds), for tests and metrics. Never above cached_indexes / cached_index_bytes.
+  size_t resident_index_count() const;
+  size_t resident_index_bytes() const;
+  // Sealed indexes loaded from .idx (cache misses), and those rebuilt by scanning their segment
+  // because the .idx was missing or invalid, since Open.
+  uint64_t index_loads() const { return index_loads_.load(std::memory_order_relaxed); }
+  uint64_t index_rebuilds() const { return index_rebuilds_.load(std::memory_order_relaxed); }
 
  private:
   class Recovery;
@@ -137,9 +151,18 @@ class ShardLog {
   void MarkDurable(uint64_t end);
   Status RollLocked();  // requires append_mu_
   Result<std::shared_ptr<Segment>> CreateSegment(uint64_t first_sequence);
+  SegmentIndex NewIndex(uint64_t first_sequence) const;  // for an active segment
   void Publish(std::span<const AppendRecord> records, uint64_t bytes);
   Result<std::shared_ptr<const File>> ReaderFile(const Segment& segment) const;  // state_mu_
   Result<ReadPlan> PlanRead(uint64_t from, size_t max_records) const;
+  Status FindStart(ReadPart* part, uint64_t from) const;  // resolves part->sealed; no locks
+  // The sparse index of a sealed segment, from the cache or else its .idx (rebuilt by scanning
+  // `file` when missing or invalid). Takes index_mu_ briefly; call without state_mu_.
+  Result<std::shared_ptr<const SegmentIndex>> SealedIndex(const Segment& segment,
+                                                          const File& file) const;
+  Result<SegmentIndex> LoadIndex(const Segment& segment, const File& file) const;
+  Result<SegmentIndex> RebuildIndex(const Segment& segment, const File& file) const;
+  void CacheIndex(uint64_t first_sequence, std::shared_ptr<const SegmentIndex> index) const;
   std::string SegmentPath(uint64_t first_sequence, std::string_view extension) const;
 
   const std::string directory_;
@@ -151,8 +174,8 @@ class ShardLog {
   std::vector<char> buffer_;  // frames being written; guarded by append_mu_
 
   // Guards what readers see. Held briefly, never across a write or sync. Lock order:
-  // append_mu_ before state_mu_. The active segment's index is changed only with both held,
-  // so a holder of either may read it.
+  // append_mu_ before state_mu_. The active segment's index is changed (and, on a roll, moved
+  // to the index cache) only with both held, so a holder of either may read it.
   mutable std::mutex state_mu_;
   std::deque<std::shared_ptr<Segment>> segments_;  // oldest first; back() is active
   std::shared_ptr<Segment> active_;                // segments_.back(); changed with both held
@@ -161,6 +184,15 @@ class ShardLog {
   uint64_t size_bytes_ = 0;
   std::optional<Error> failure_;
   mutable FileCache files_;
+
+  // Guards indexes_. Lock order: state_mu_ before index_mu_; never held across I/O.
+  mutable std::mutex index_mu_;
+  mutable IndexCache indexes_;
+  // Serialises rewriting a sealed segment's .idx with DropBefore's unlinking of it, so a
+  // dropped segment's .idx is never written back. Held alone, across the file I/O.
+  mutable std::mutex rebuild_mu_;
+  mutable std::atomic<uint64_t> index_loads_{0};
+  mutable std::atomic<uint64_t> index_rebuilds_{0};
 
   // Group commit. Never held together with the other mutexes.
   std::mutex sync_mu_;

@@ -106,7 +106,8 @@ Result<std::shared_ptr<Segment>> ShardLog::Recovery::LoadSealed(uint64_t first) 
       index = std::move(scanned);
     }
   }
-  return std::make_shared<Segment>(path, std::move(*index), nullptr);
+  // Only the summary stays in RAM; reads load the entries again from the .idx when needed.
+  return std::make_shared<Segment>(path, index->summary());
 }
 
 Result<std::shared_ptr<Segment>> ShardLog::Recovery::RecoverActive(uint64_t first) {
@@ -116,7 +117,7 @@ Result<std::shared_ptr<Segment>> ShardLog::Recovery::RecoverActive(uint64_t firs
   std::shared_ptr<File> file = std::move(*opened);
   auto size = file->Size();
   if (!size) return tl::unexpected(size.error());
-  SegmentIndex index(first, log_.options_.index_interval_bytes);
+  SegmentIndex index = log_.NewIndex(first);
   auto outcome = ScanSegment(*file, *size, &index);
   if (!outcome) return tl::unexpected(outcome.error());
   if (!outcome->clean) {
@@ -132,7 +133,7 @@ Result<std::shared_ptr<Segment>> ShardLog::Recovery::RecoverActive(uint64_t firs
 Status ShardLog::Recovery::CheckContinuity(
     const std::vector<std::shared_ptr<Segment>>& segments) const {
   for (size_t i = 1; i < segments.size(); ++i) {
-    uint64_t end = segments[i - 1]->index.end_sequence();
+    uint64_t end = segments[i - 1]->summary().end_sequence;
     if (end != segments[i]->first_sequence()) {
       return Fail(ErrorCode::kIo, "segments do not join: " + segments[i - 1]->path + " ends at " +
                                       std::to_string(end) + " but " + segments[i]->path +
@@ -148,7 +149,7 @@ Status ShardLog::Recovery::CheckContinuity(
 Status ShardLog::Recovery::RemoveStrayFiles(const std::vector<std::shared_ptr<Segment>>& segments) {
   std::set<uint64_t> sealed;
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
-    if (!segments[i]->index.empty()) sealed.insert(segments[i]->first_sequence());
+    if (!segments[i]->summary().empty()) sealed.insert(segments[i]->first_sequence());
   }
   bool removed_any = false;
   for (uint64_t first : indexes_) {
@@ -159,7 +160,7 @@ Status ShardLog::Recovery::RemoveStrayFiles(const std::vector<std::shared_ptr<Se
     removed_any = true;
   }
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
-    if (!segments[i]->index.empty()) continue;
+    if (!segments[i]->summary().empty()) continue;
     if (auto removed = RemoveFile(segments[i]->path); !removed) return removed;
     removed_any = true;
   }
@@ -169,13 +170,14 @@ Status ShardLog::Recovery::RemoveStrayFiles(const std::vector<std::shared_ptr<Se
 void ShardLog::Recovery::Install(std::vector<std::shared_ptr<Segment>> segments) {
   for (auto& segment : segments) {
     bool active = segment == segments.back();
-    if (!active && segment->index.empty()) continue;  // removed above
-    if (!segment->index.empty()) log_.last_arrival_ms_ = segment->index.max_arrival_ms();
-    log_.size_bytes_ += segment->index.file_bytes();
+    SegmentSummary summary = segment->summary();
+    if (!active && summary.empty()) continue;  // removed above
+    if (!summary.empty()) log_.last_arrival_ms_ = summary.max_arrival_ms;
+    log_.size_bytes_ += summary.file_bytes;
     log_.segments_.push_back(segment);
   }
   log_.active_ = log_.segments_.back();
-  log_.next_sequence_ = log_.active_->index.end_sequence();
+  log_.next_sequence_ = log_.active_->index->end_sequence();
   log_.durable_end_.store(log_.next_sequence_);
 }
 

@@ -46,9 +46,12 @@ size_t ChunkFor(uint64_t average_frame_bytes, uint64_t start_sequence, uint64_t 
 }  // namespace
 
 // The part of one segment a read covers: frames from start_offset (the frame of
-// start_sequence) up to limit_bytes, the segment's size when the snapshot was taken.
+// start_sequence) up to limit_bytes, the segment's size when the snapshot was taken. When
+// `sealed` is set, the start is still to be found in that sealed segment's sparse index (which
+// may need loading, so it is done after the snapshot, without state_mu_).
 struct ShardLog::ReadPart {
   std::shared_ptr<const File> file;
+  std::shared_ptr<const Segment> sealed;
   uint64_t start_offset = 0;
   uint64_t start_sequence = 0;
   uint64_t limit_bytes = 0;
@@ -78,16 +81,37 @@ Result<ShardLog::ReadPlan> ShardLog::PlanRead(uint64_t from, size_t max_records)
   uint64_t covered = 0;
   for (; it != segments_.end() && (*it)->first_sequence() < plan.end && covered < max_records;
        ++it) {
-    const SegmentIndex& index = (*it)->index;
-    auto file = ReaderFile(**it);
+    const Segment& segment = **it;
+    SegmentSummary summary = segment.summary();
+    auto file = ReaderFile(segment);
     if (!file) return tl::unexpected(file.error());
-    IndexEntry start = index.FloorBySequence(plan.from);
-    uint64_t average = index.file_bytes() / std::max<uint64_t>(1, index.record_count());
-    plan.parts.push_back(
-        {std::move(*file), start.offset, start.sequence, index.file_bytes(), average});
-    covered += std::min(index.end_sequence(), plan.end) - std::max(plan.from, start.sequence);
+    uint64_t average = summary.file_bytes / std::max<uint64_t>(1, summary.record_count());
+    ReadPart part{std::move(*file),   nullptr, 0, summary.first_sequence,
+                  summary.file_bytes, average};
+    if (plan.from > summary.first_sequence) {  // only the first part starts inside its segment
+      if (segment.index) {
+        IndexEntry start = segment.index->FloorBySequence(plan.from);
+        part.start_offset = start.offset;
+        part.start_sequence = start.sequence;
+      } else {
+        part.sealed = *it;
+      }
+    }
+    covered += std::min(summary.end_sequence, plan.end) - std::max(plan.from, part.start_sequence);
+    plan.parts.push_back(std::move(part));
   }
   return plan;
+}
+
+Status ShardLog::FindStart(ReadPart* part, uint64_t from) const {
+  if (!part->sealed) return {};
+  auto index = SealedIndex(*part->sealed, *part->file);
+  if (!index) return tl::unexpected(index.error());
+  IndexEntry start = (*index)->FloorBySequence(from);
+  part->start_offset = start.offset;
+  part->start_sequence = start.sequence;
+  part->sealed = nullptr;
+  return {};
 }
 
 Result<ReadResult> ShardLog::Read(uint64_t from, size_t max_records, size_t max_bytes) const {
@@ -102,6 +126,9 @@ Result<ReadResult> ShardLog::Read(uint64_t from, size_t max_records, size_t max_
   ReadResult result;
   result.next_sequence = plan.from;
   if (plan.parts.empty()) return result;
+  if (auto found = FindStart(&plan.parts.front(), plan.from); !found) {
+    return tl::unexpected(found.error());
+  }
   result.records.reserve(std::min<uint64_t>({max_records, plan.end - plan.from, kMaxReserve}));
   size_t bytes = 0;
   for (const ReadPart& part : plan.parts) {
@@ -152,14 +179,30 @@ Result<uint64_t> ShardLog::SeekTimestamp(int64_t t) const {
     std::lock_guard state(state_mu_);
     end = VisibleEndLocked();
     auto it = std::partition_point(segments_.begin(), segments_.end(), [t](const auto& segment) {
-      return !segment->index.empty() && segment->index.max_arrival_ms() < t;
+      SegmentSummary summary = segment->summary();
+      return !summary.empty() && summary.max_arrival_ms < t;
     });
     if (it == segments_.end() || (*it)->first_sequence() >= end) return end;
-    auto file = ReaderFile(**it);
+    const Segment& segment = **it;
+    SegmentSummary summary = segment.summary();
+    auto file = ReaderFile(segment);
     if (!file) return tl::unexpected(file.error());
-    IndexEntry start = (*it)->index.StartForArrival(t);
-    part = {std::move(*file), start.offset, start.sequence, (*it)->index.file_bytes(), 0};
-    found = (*it)->index.end_sequence();
+    part = {std::move(*file), nullptr, 0, summary.first_sequence, summary.file_bytes, 0};
+    if (segment.index) {
+      IndexEntry start = segment.index->StartForArrival(t);
+      part.start_offset = start.offset;
+      part.start_sequence = start.sequence;
+    } else if (t > summary.min_arrival_ms) {  // else the segment's first record is the answer
+      part.sealed = *it;
+    }
+    found = summary.end_sequence;
+  }
+  if (part.sealed) {
+    auto index = SealedIndex(*part.sealed, *part.file);
+    if (!index) return tl::unexpected(index.error());
+    IndexEntry start = (*index)->StartForArrival(t);
+    part.start_offset = start.offset;
+    part.start_sequence = start.sequence;
   }
   // The answer lies before the next index entry, so about two intervals are enough.
   size_t chunk = 2 * static_cast<size_t>(options_.index_interval_bytes) + kMinChunkBytes;

@@ -167,6 +167,75 @@ void BM_SeekTimestamp(benchmark::State& state) {
 }
 BENCHMARK(BM_SeekTimestamp)->UseRealTime();
 
+// Sets counter `name` to the sealed indexes loaded from .idx per iteration since `before`.
+void CountIndexLoads(benchmark::State& state, const ShardLog& log, uint64_t before,
+                     const char* name) {
+  state.counters[name] =
+      static_cast<double>(log.index_loads() - before) / static_cast<double>(state.iterations());
+}
+
+// A visible log of `batches` batches in segments of `segment_bytes`.
+std::unique_ptr<BenchLog> FilledSmallSegments(const std::string& name, size_t batches,
+                                              uint64_t segment_bytes) {
+  LogOptions options;
+  options.visible_after_sync = false;
+  options.segment_bytes = segment_bytes;
+  auto bench = std::make_unique<BenchLog>(name, options);
+  Records batch;
+  for (size_t i = 0; i < batches; ++i) {
+    batch.SetArrival(static_cast<int64_t>(i));
+    (void)bench->log->Append(batch.records);
+  }
+  (void)bench->log->SyncAll();
+  return bench;
+}
+
+// Reads of 1000 records from random places in 100 sealed segments of 1 MiB: with the default
+// cache of 8 indexes most start in a segment whose index must be loaded from its .idx.
+void BM_Read1000ColdIndex(benchmark::State& state) {
+  auto bench = FilledSmallSegments("read_cold", 1500, 1 << 20);  // 750,000 records, 106 MB
+  std::mt19937_64 random(3);
+  uint64_t end = bench->log->next_sequence() - 1000;
+  uint64_t loads = bench->log->index_loads();
+  for (auto _ : state) {
+    auto read = bench->log->Read(random() % end, 1000, size_t{10} << 20);
+    if (!read || read->records.size() != 1000) state.SkipWithError("short read");
+    benchmark::DoNotOptimize(read);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 1000));
+  CountIndexLoads(state, *bench->log, loads, "idx_loads/read");
+}
+BENCHMARK(BM_Read1000ColdIndex)->UseRealTime();
+
+// A consumer walking forward through the same log, 500 records a read (the common case).
+void BM_Read500Sequential(benchmark::State& state) {
+  auto bench = FilledSmallSegments("read_walk", 1500, 1 << 20);
+  uint64_t from = 0;
+  uint64_t loads = bench->log->index_loads();
+  for (auto _ : state) {
+    auto read = bench->log->Read(from, 500, size_t{10} << 20);
+    if (!read) state.SkipWithError("read failed");
+    from = read->records.empty() ? 0 : read->next_sequence;
+    benchmark::DoNotOptimize(read);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 500));
+  CountIndexLoads(state, *bench->log, loads, "idx_loads/read");
+}
+BENCHMARK(BM_Read500Sequential)->UseRealTime();
+
+// Timestamp seeks to random times across the 100 sealed segments (mostly cold indexes).
+void BM_SeekTimestampColdIndex(benchmark::State& state) {
+  auto bench = FilledSmallSegments("seek_cold", 1500, 1 << 20);
+  std::mt19937_64 random(4);
+  uint64_t loads = bench->log->index_loads();
+  for (auto _ : state) {
+    auto found = bench->log->SeekTimestamp(static_cast<int64_t>(random() % 1500));
+    benchmark::DoNotOptimize(found);
+  }
+  CountIndexLoads(state, *bench->log, loads, "idx_loads/seek");
+}
+BENCHMARK(BM_SeekTimestampColdIndex)->UseRealTime();
+
 void BM_Crc32c(benchmark::State& state) {
   std::string data(static_cast<size_t>(state.range(0)), 'c');
   for (auto _ : state) benchmark::DoNotOptimize(Crc32c(data));

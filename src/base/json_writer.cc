@@ -1,5 +1,7 @@
 #include "base/json_writer.h"
 
+#include "base/base64.h"
+
 #include <charconv>
 #include <cmath>
 
@@ -101,6 +103,22 @@ JsonWriter& JsonWriter::Bool(bool value) {
 JsonWriter& JsonWriter::Null() {
   Separate();
   out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::UncheckedString(std::string_view value) {
+  Separate();
+  out_ += '"';
+  out_ += value;
+  out_ += '"';
+  return *this;
+}
+
+JsonWriter& JsonWriter::Base64String(std::string_view bytes) {
+  Separate();
+  out_ += '"';
+  Base64EncodeAppend(out_, bytes);
+  out_ += '"';
   return *this;
 }
 

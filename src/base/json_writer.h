@@ -27,6 +27,11 @@ class JsonWriter {
   JsonWriter& Null();
   // Already-encoded JSON (a number's text, a nested document).
   JsonWriter& Raw(std::string_view json);
+  // A string the caller knows needs no escaping (digits, base64, ids made of [A-Za-z0-9-_]):
+  // written without the escaping scan, for hot paths.
+  JsonWriter& UncheckedString(std::string_view value);
+  // The base64 encoding of `bytes`, as a string, encoded straight into the output.
+  JsonWriter& Base64String(std::string_view bytes);
 
   // Shorthands for a member.
   JsonWriter& Member(std::string_view name, std::string_view value) { return Key(name).String(value); }

@@ -12,10 +12,37 @@ std::string LowerFirst(std::string_view name) {
   return out;
 }
 
+namespace {
+
+struct ThreadParser {
+  simdjson::dom::parser parser;
+  bool busy = false;
+};
+
+ThreadParser& CurrentThreadParser() {
+  thread_local ThreadParser thread_parser;
+  return thread_parser;
+}
+
+}  // namespace
+
+JsonRequest::~JsonRequest() {
+  if (uses_thread_parser_) CurrentThreadParser().busy = false;
+}
+
 ApiResult<std::unique_ptr<JsonRequest>> JsonRequest::Parse(std::string_view body) {
   std::unique_ptr<JsonRequest> request(new JsonRequest());
+  ThreadParser& thread_parser = CurrentThreadParser();
+  if (!thread_parser.busy) {
+    thread_parser.busy = true;
+    request->uses_thread_parser_ = true;
+    request->parser_ = &thread_parser.parser;
+  } else {
+    request->own_parser_ = std::make_unique<simdjson::dom::parser>();
+    request->parser_ = request->own_parser_.get();
+  }
   std::string_view text = body.empty() ? std::string_view("{}") : body;
-  auto parsed = request->parser_.parse(text.data(), text.size(), true);
+  auto parsed = request->parser_->parse(text.data(), text.size(), true);
   if (parsed.error() != simdjson::SUCCESS) {
     return ApiFail("SerializationException", std::string("The request body is not valid JSON: ") +
                                                  simdjson::error_message(parsed.error()));

@@ -25,6 +25,9 @@ class JsonRequest {
   // Parses `body` (an empty body is an empty object). A body that is not a JSON object is a
   // SerializationException.
   static ApiResult<std::unique_ptr<JsonRequest>> Parse(std::string_view body);
+  ~JsonRequest();
+  JsonRequest(const JsonRequest&) = delete;
+  JsonRequest& operator=(const JsonRequest&) = delete;
 
   simdjson::dom::element root() const { return root_; }
 
@@ -54,7 +57,11 @@ class JsonRequest {
 
  private:
   JsonRequest() = default;
-  simdjson::dom::parser parser_;
+  // The thread's parser, reused across requests (its buffers stay allocated); a second
+  // JsonRequest alive on the same thread gets its own.
+  simdjson::dom::parser* parser_ = nullptr;
+  std::unique_ptr<simdjson::dom::parser> own_parser_;
+  bool uses_thread_parser_ = false;
   simdjson::dom::element root_;
   std::optional<ApiError> serialization_;
   std::vector<std::pair<std::string, std::string>> violations_;  // member path, message

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 namespace sf::engine {
 
@@ -52,17 +51,15 @@ uint64_t HexField(const std::string& hex, size_t start, size_t length) {
 }  // namespace
 
 // Formatting is on the hot path (one number per record written and read), so it avoids
-// big-number division: the number is the sum of each field times a power of two, computed in
-// base 10^9 from precomputed powers.
+// big-number division: the number is the sum of each field times a power of two, kept in
+// base 10^9; consecutive records only add small multiples of 2^80 and 2^36.
 namespace {
 
 __extension__ typedef unsigned __int128 Wide;
 constexpr uint64_t kBase = 1'000'000'000;
-constexpr size_t kDecimalLimbs = 7;  // 10^63 > 2^188
-using Decimal = std::array<uint64_t, kDecimalLimbs>;  // little-endian base-10^9 limbs
 
-Decimal PowerOfTwo(int exponent) {
-  Decimal value{};
+SequenceNumberFormatter::Decimal PowerOfTwo(int exponent) {
+  SequenceNumberFormatter::Decimal value{};
   value[0] = 1;
   for (int i = 0; i < exponent; ++i) {
     uint64_t carry = 0;
@@ -79,10 +76,10 @@ Decimal PowerOfTwo(int exponent) {
 constexpr int kVersionBit = 184, kCreateBit = 148, kNibbleBit = 144, kIndexBit = 80,
               kSecondsBit = 36, kShardBit = 4;
 
-const Decimal& Power(int exponent) {
-  static const std::array<Decimal, 6> powers = {PowerOfTwo(kVersionBit), PowerOfTwo(kCreateBit),
-                                                PowerOfTwo(kNibbleBit),  PowerOfTwo(kIndexBit),
-                                                PowerOfTwo(kSecondsBit), PowerOfTwo(kShardBit)};
+const SequenceNumberFormatter::Decimal& Power(int exponent) {
+  static const std::array<SequenceNumberFormatter::Decimal, 6> powers = {
+      PowerOfTwo(kVersionBit), PowerOfTwo(kCreateBit), PowerOfTwo(kNibbleBit),
+      PowerOfTwo(kIndexBit),   PowerOfTwo(kSecondsBit), PowerOfTwo(kShardBit)};
   switch (exponent) {
     case kVersionBit: return powers[0];
     case kCreateBit: return powers[1];
@@ -93,16 +90,18 @@ const Decimal& Power(int exponent) {
   }
 }
 
+using WideSum = std::array<Wide, SequenceNumberFormatter::kLimbs>;
+
 // sum += value * 2^exponent, with value < 2^64.
-void AddTerm(std::array<Wide, kDecimalLimbs>& sum, uint64_t value, int exponent) {
-  const Decimal& power = Power(exponent);
-  for (size_t i = 0; i < kDecimalLimbs; ++i) sum[i] += static_cast<Wide>(value) * power[i];
+void AddTerm(WideSum& sum, uint64_t value, int exponent) {
+  const auto& power = Power(exponent);
+  for (size_t i = 0; i < sum.size(); ++i) sum[i] += static_cast<Wide>(value) * power[i];
 }
 
 }  // namespace
 
-std::string FormatSequenceNumber(const SequenceParts& parts) {
-  std::array<Wide, kDecimalLimbs> sum{};
+SequenceNumberFormatter::SequenceNumberFormatter(const SequenceParts& parts) : parts_(parts) {
+  WideSum sum{};
   sum[0] = 2;
   AddTerm(sum, 2, kVersionBit);
   AddTerm(sum, parts.shard_create_seconds, kCreateBit);
@@ -110,24 +109,68 @@ std::string FormatSequenceNumber(const SequenceParts& parts) {
   AddTerm(sum, parts.sequence_index, kIndexBit);
   AddTerm(sum, parts.record_seconds, kSecondsBit);
   AddTerm(sum, parts.shard_index, kShardBit);
-  Decimal limbs{};
   Wide carry = 0;
-  for (size_t i = 0; i < kDecimalLimbs; ++i) {
+  for (size_t i = 0; i < kLimbs; ++i) {
     Wide total = sum[i] + carry;
-    limbs[i] = static_cast<uint64_t>(total % kBase);
+    limbs_[i] = static_cast<uint64_t>(total % kBase);
     carry = total / kBase;
   }
-  char buffer[kDecimalLimbs * 9 + 1];
-  size_t top = kDecimalLimbs - 1;
-  while (top > 0 && limbs[top] == 0) --top;
-  int length = std::snprintf(buffer, sizeof(buffer), "%llu", static_cast<unsigned long long>(limbs[top]));
-  std::string out(buffer, static_cast<size_t>(length));
-  for (size_t i = top; i-- > 0;) {
-    std::snprintf(buffer, sizeof(buffer), "%09llu", static_cast<unsigned long long>(limbs[i]));
-    out.append(buffer, 9);
+}
+
+void SequenceNumberFormatter::MoveTo(uint64_t sequence_index, uint64_t record_seconds) {
+  if (sequence_index < parts_.sequence_index || record_seconds < parts_.record_seconds ||
+      sequence_index - parts_.sequence_index >= (1ULL << 32) ||
+      record_seconds - parts_.record_seconds >= (1ULL << 32)) {
+    SequenceParts moved = parts_;  // not a small step forward: compute afresh
+    moved.sequence_index = sequence_index;
+    moved.record_seconds = record_seconds;
+    *this = SequenceNumberFormatter(moved);
+    return;
   }
+  uint64_t index_delta = sequence_index - parts_.sequence_index;
+  uint64_t seconds_delta = record_seconds - parts_.record_seconds;
+  const Decimal& index_power = Power(kIndexBit);
+  const Decimal& seconds_power = Power(kSecondsBit);
+  uint64_t carry = 0;
+  for (size_t i = 0; i < kLimbs; ++i) {
+    // Each product is below 2^32 * 10^9 < 2^62, so the sum fits in 64 bits.
+    uint64_t total = limbs_[i] + index_delta * index_power[i] + seconds_delta * seconds_power[i] + carry;
+    limbs_[i] = total % kBase;
+    carry = total / kBase;
+  }
+  parts_.sequence_index = sequence_index;
+  parts_.record_seconds = record_seconds;
+}
+
+void SequenceNumberFormatter::AppendTo(std::string& out) const {
+  size_t top = kLimbs - 1;
+  while (top > 0 && limbs_[top] == 0) --top;
+  char buffer[kLimbs * 9];
+  char* end = buffer + sizeof(buffer);
+  char* p = end;
+  for (size_t i = 0; i < top; ++i) {  // lower limbs: exactly nine digits each
+    uint64_t limb = limbs_[i];
+    for (int d = 0; d < 9; ++d) {
+      *--p = static_cast<char>('0' + limb % 10);
+      limb /= 10;
+    }
+  }
+  uint64_t limb = limbs_[top];
+  do {
+    *--p = static_cast<char>('0' + limb % 10);
+    limb /= 10;
+  } while (limb != 0);
+  out.append(p, static_cast<size_t>(end - p));
+}
+
+std::string SequenceNumberFormatter::Format() const {
+  std::string out;
+  out.reserve(kLimbs * 9);
+  AppendTo(out);
   return out;
 }
+
+std::string FormatSequenceNumber(const SequenceParts& parts) { return SequenceNumberFormatter(parts).Format(); }
 
 std::optional<SequenceParts> ParseSequenceNumber(std::string_view text) {
   if (text.empty() || text.size() > 60 || (text.size() > 1 && text[0] == '0')) return std::nullopt;

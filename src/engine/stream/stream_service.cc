@@ -190,9 +190,13 @@ ApiResult<void> StreamService::DeleteStream(const std::string& name) {
   return {};
 }
 
+SequenceParts StreamService::SequenceOf(const ShardMeta& shard, uint64_t index, int64_t arrival_ms) {
+  return {static_cast<uint64_t>(shard.created_ms / 1000), shard.index, index,
+          static_cast<uint64_t>(std::max(arrival_ms, shard.created_ms) / 1000)};
+}
+
 std::string StreamService::SequenceNumber(const ShardMeta& shard, uint64_t index, int64_t arrival_ms) const {
-  return FormatSequenceNumber({static_cast<uint64_t>(shard.created_ms / 1000), shard.index, index,
-                               static_cast<uint64_t>(std::max(arrival_ms, shard.created_ms) / 1000)});
+  return FormatSequenceNumber(SequenceOf(shard, index, arrival_ms));
 }
 
 ShardInfo StreamService::Describe(const Stream& stream, const ShardMeta& shard) const {

@@ -160,6 +160,7 @@ class StreamService {
   ApiError NotFound(const std::string& name) const;
   ShardInfo Describe(const Stream& stream, const ShardMeta& shard) const;
   std::string SequenceNumber(const ShardMeta& shard, uint64_t index, int64_t arrival_ms) const;
+  static SequenceParts SequenceOf(const ShardMeta& shard, uint64_t index, int64_t arrival_ms);
   bool Throttled(const Stream& stream) const;
   // Closes `parents` and opens children with the given ranges, in one metadata write.
   ApiResult<void> Reshard(Stream& stream, const std::vector<uint32_t>& parents,

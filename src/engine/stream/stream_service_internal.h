@@ -17,6 +17,7 @@ inline constexpr double kReadCallsPerSecond = 5;
 
 struct StreamService::Shard {
   ShardMeta meta;
+  std::string id;  // meta.id(), formatted once
   std::shared_ptr<ShardLog> log;
   // When the active segment was last sealed for retention, and what had been appended then;
   // used by EnforceRetention only, which runs one call at a time.
@@ -27,7 +28,7 @@ struct StreamService::Shard {
   TokenBucket write_bytes, write_records, read_bytes, read_calls;
 
   Shard(ShardMeta m, std::shared_ptr<ShardLog> l, int64_t now_ms)
-      : meta(std::move(m)), log(std::move(l)), sealed_ms(now_ms), write_bytes(kWriteBytesPerSecond, now_ms),
+      : meta(std::move(m)), id(meta.id()), log(std::move(l)), sealed_ms(now_ms), write_bytes(kWriteBytesPerSecond, now_ms),
         write_records(kWriteRecordsPerSecond, now_ms), read_bytes(kReadBytesPerSecond, now_ms),
         read_calls(kReadCallsPerSecond, now_ms) {}
 };

@@ -86,10 +86,14 @@ ApiResult<PutOutcome> StreamService::PutRecords(const std::string& name, const s
       continue;
     }
     uint64_t bytes = 0;
+    SequenceParts parts = SequenceOf(shard->meta, *first, now);
+    SequenceNumberFormatter formatter(parts);
     for (size_t k = 0; k < accepted.size(); ++k) {
       PutResult& result = outcome.results[accepted[k]];
-      result.sequence_number = SequenceNumber(shard->meta, *first + k, now);
-      result.shard_id = shard->meta.id();
+      formatter.MoveTo(*first + k, parts.record_seconds);
+      result.sequence_number.reserve(60);
+      formatter.AppendTo(result.sequence_number);
+      result.shard_id = shard->id;
       bytes += records[k].data.size() + records[k].partition_key.size();
     }
     shard->counters.incoming_records.fetch_add(accepted.size(), std::memory_order_relaxed);
@@ -224,10 +228,20 @@ ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token,
   }
   uint64_t bytes = 0;
   outcome.records.reserve(records.size());
+  std::optional<SequenceNumberFormatter> formatter;
   for (auto& record : records) {
     bytes += record.data.size() + record.partition_key.size();
-    outcome.records.push_back({SequenceNumber(shard.meta, record.sequence, record.arrival_ms), record.arrival_ms,
-                               std::move(record.partition_key), std::move(record.data)});
+    SequenceParts parts = SequenceOf(shard.meta, record.sequence, record.arrival_ms);
+    if (!formatter) {
+      formatter.emplace(parts);
+    } else {
+      formatter->MoveTo(parts.sequence_index, parts.record_seconds);
+    }
+    std::string sequence_number;
+    sequence_number.reserve(60);
+    formatter->AppendTo(sequence_number);
+    outcome.records.push_back({std::move(sequence_number), record.arrival_ms, std::move(record.partition_key),
+                               std::move(record.data)});
   }
   outcome.millis_behind_latest = first_unread_arrival ? std::max<int64_t>(0, now - *first_unread_arrival) : 0;
   bool at_end = shard.meta.closed_at && next >= *shard.meta.closed_at;

@@ -131,3 +131,39 @@ TEST(SequenceNumberTest, RejectsGarbage) {
 
 }  // namespace
 }  // namespace sf::engine
+
+namespace sf::engine {
+namespace {
+
+// The incremental formatter must agree with formatting each number afresh, for steps forward
+// within and across seconds, large jumps, and moves backward (which recompute).
+TEST(SequenceNumberFormatterTest, AgreesWithFormattingAfresh) {
+  SequenceParts start{1700000000, 7, 41, 1700000123};
+  SequenceNumberFormatter formatter(start);
+  EXPECT_EQ(formatter.Format(), FormatSequenceNumber(start));
+  std::vector<std::pair<uint64_t, uint64_t>> moves = {
+      {42, 1700000123}, {43, 1700000123}, {44, 1700000124}, {1000, 1700000200},
+      {1000, 1700000200}, {(1ULL << 33) + 5, 1700000300}, {12, 1700000100},  // big jump; backward
+      {13, 1700000100}, {~0ULL - 1, 0xFFFFFFFFFULL}, {~0ULL, 0xFFFFFFFFFULL}};
+  for (const auto& [index, seconds] : moves) {
+    formatter.MoveTo(index, seconds);
+    SequenceParts expected = start;
+    expected.sequence_index = index;
+    expected.record_seconds = seconds;
+    EXPECT_EQ(formatter.Format(), FormatSequenceNumber(expected)) << index << " " << seconds;
+    auto parsed = ParseSequenceNumber(formatter.Format());
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_EQ(parsed->sequence_index, index);
+    EXPECT_EQ(parsed->record_seconds, seconds);
+  }
+}
+
+TEST(SequenceNumberFormatterTest, AppendToAppends) {
+  SequenceNumberFormatter formatter({1, 0, 0, 1});
+  std::string out = "x";
+  formatter.AppendTo(out);
+  EXPECT_EQ(out, "x" + FormatSequenceNumber({1, 0, 0, 1}));
+}
+
+}  // namespace
+}  // namespace sf::engine

@@ -112,8 +112,9 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
     json.BeginObject().Member("FailedRecordCount", outcome->failed).Key("Records").BeginArray();
     for (const auto& result : outcome->results) {
       json.BeginObject();
-      if (result.error_code.empty()) {
-        json.Member("SequenceNumber", result.sequence_number).Member("ShardId", result.shard_id);
+      if (result.error_code.empty()) {  // digits and a shard id: nothing to escape
+        json.Key("SequenceNumber").UncheckedString(result.sequence_number);
+        json.Key("ShardId").UncheckedString(result.shard_id);
       } else {
         json.Member("ErrorCode", result.error_code).Member("ErrorMessage", result.error_message);
       }
@@ -175,9 +176,9 @@ ApiResult<std::string> KinesisApi::GetRecords(JsonRequest& request) {
   json.BeginObject().Key("Records").BeginArray();
   for (const auto& record : outcome->records) {
     json.BeginObject()
-        .Member("SequenceNumber", record.sequence_number)
+        .Key("SequenceNumber").UncheckedString(record.sequence_number)
         .Key("ApproximateArrivalTimestamp").Double(static_cast<double>(record.arrival_ms) / 1000.0)
-        .Member("Data", Base64Encode(record.data))
+        .Key("Data").Base64String(record.data)
         .Member("PartitionKey", record.partition_key)
         .EndObject();
   }

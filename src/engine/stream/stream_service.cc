@@ -200,8 +200,15 @@ std::string StreamService::SequenceNumber(const ShardMeta& shard, uint64_t index
 }
 
 ShardInfo StreamService::Describe(const Stream& stream, const ShardMeta& shard) const {
-  (void)stream;
   ShardInfo info;
+  info.created_ms = shard.created_ms;
+  if (shard.closed_at) {
+    for (const auto& child : stream.meta.shards) {
+      if (child.parent == shard.index || child.adjacent_parent == shard.index) {
+        info.closed_ms = info.closed_ms ? std::min(*info.closed_ms, child.created_ms) : child.created_ms;
+      }
+    }
+  }
   info.shard_id = shard.id();
   if (shard.parent) info.parent = ShardIdOf(*shard.parent);
   if (shard.adjacent_parent) info.adjacent_parent = ShardIdOf(*shard.adjacent_parent);

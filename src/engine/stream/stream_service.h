@@ -72,6 +72,8 @@ struct ShardInfo {
   HashKey starting_hash_key, ending_hash_key;
   std::string starting_sequence_number;
   std::optional<std::string> ending_sequence_number;
+  int64_t created_ms = 0;
+  std::optional<int64_t> closed_ms;  // when a reshard closed it (its children's creation)
 };
 
 struct StreamInfo {

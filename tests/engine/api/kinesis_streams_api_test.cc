@@ -407,3 +407,43 @@ TEST_F(ProtocolTest, ErrorResponsesCarryTheTypeAndStatus) {
 
 }  // namespace
 }  // namespace sf::engine
+
+namespace sf::engine {
+namespace {
+
+std::vector<std::string> ShardIds(const nlohmann::json& body) {
+  std::vector<std::string> ids;
+  for (const auto& shard : body["Shards"]) ids.push_back(shard["ShardId"]);
+  return ids;
+}
+
+// ShardFilter: which shards a consumer starting at a point in time must read.
+TEST_F(StreamsApiTest, ListShardsFilters) {
+  CreateStream("orders", 1);  // shard 0, at kStartMs
+  clock_.Advance(10'000);
+  Ok("SplitShard", json{{"StreamName", "orders"}, {"ShardToSplit", "shardId-000000000000"},
+                        {"NewStartingHashKey", "170141183460469231731687303715884105728"}});  // 1 and 2, at +10 s
+  double before_split = static_cast<double>(kStartMs + 5'000) / 1000.0;
+  double after_split = static_cast<double>(kStartMs + 15'000) / 1000.0;
+  auto list = [&](json filter) { return ShardIds(Ok("ListShards", json{{"StreamName", "orders"}, {"ShardFilter", filter}})); };
+  using Ids = std::vector<std::string>;
+  Ids all = {"shardId-000000000000", "shardId-000000000001", "shardId-000000000002"};
+  EXPECT_EQ(list({{"Type", "AT_LATEST"}}), (Ids{"shardId-000000000001", "shardId-000000000002"}));
+  EXPECT_EQ(list({{"Type", "AT_TRIM_HORIZON"}}), all);
+  EXPECT_EQ(list({{"Type", "FROM_TRIM_HORIZON"}}), all);
+  EXPECT_EQ(list({{"Type", "AFTER_SHARD_ID"}, {"ShardId", "shardId-000000000000"}}),
+            (Ids{"shardId-000000000001", "shardId-000000000002"}));
+  EXPECT_EQ(list({{"Type", "AT_TIMESTAMP"}, {"Timestamp", before_split}}), (Ids{"shardId-000000000000"}));
+  EXPECT_EQ(list({{"Type", "AT_TIMESTAMP"}, {"Timestamp", after_split}}),
+            (Ids{"shardId-000000000001", "shardId-000000000002"}));
+  EXPECT_EQ(list({{"Type", "FROM_TIMESTAMP"}, {"Timestamp", before_split}}), all);
+  EXPECT_EQ(list({{"Type", "FROM_TIMESTAMP"}, {"Timestamp", after_split}}),
+            (Ids{"shardId-000000000001", "shardId-000000000002"}));
+  EXPECT_TRUE(IsError(Call("ListShards", json{{"StreamName", "orders"}, {"ShardFilter", {{"Type", "AT_TIMESTAMP"}}}}),
+                      "InvalidArgumentException", "Timestamp must be specified for ShardFilter Type AT_TIMESTAMP."));
+  EXPECT_TRUE(IsError(Call("ListShards", json{{"StreamName", "orders"}, {"ShardFilter", {{"Type", "AFTER_SHARD_ID"}}}}),
+                      "InvalidArgumentException", "ShardId must be specified for ShardFilter Type AFTER_SHARD_ID."));
+}
+
+}  // namespace
+}  // namespace sf::engine

@@ -185,13 +185,23 @@ ApiResult<std::string> KinesisApi::ListShards(JsonRequest& request) {
     name = StreamName(request);
   }
   std::optional<std::string_view> filter_type, filter_shard;
+  std::optional<int64_t> filter_ms;
   if (filter) {
     filter_type = request.String(*filter, "Type");
     filter_shard = request.String(*filter, "ShardId");
+    auto timestamp = (*filter)["Timestamp"];
+    if (!timestamp.error() && timestamp.is_number()) filter_ms = static_cast<int64_t>(timestamp.get_double().value() * 1000);
     request.RequireString(filter_type, "shardFilter.type");
     if (filter_type) {
       request.CheckEnum(*filter_type, "shardFilter.type", {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON",
                                                            "AT_LATEST", "AT_TIMESTAMP", "FROM_TIMESTAMP"});
+      if (*filter_type == "AFTER_SHARD_ID" && !filter_shard) {
+        return ApiFail("InvalidArgumentException", "ShardId must be specified for ShardFilter Type AFTER_SHARD_ID.");
+      }
+      if ((*filter_type == "AT_TIMESTAMP" || *filter_type == "FROM_TIMESTAMP") && !filter_ms) {
+        return ApiFail("InvalidArgumentException",
+                       "Timestamp must be specified for ShardFilter Type " + std::string(*filter_type) + ".");
+      }
     }
   }
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());
@@ -202,6 +212,10 @@ ApiResult<std::string> KinesisApi::ListShards(JsonRequest& request) {
     if (start && shard.shard_id <= *start) continue;
     if (filter_type && *filter_type == "AFTER_SHARD_ID" && filter_shard && shard.shard_id <= *filter_shard) continue;
     if (filter_type && *filter_type == "AT_LATEST" && shard.ending_sequence_number) continue;
+    // Open at the timestamp, or (FROM_) open at any time since it.
+    bool closed_before = shard.closed_ms && *shard.closed_ms <= filter_ms.value_or(0);
+    if (filter_type && *filter_type == "AT_TIMESTAMP" && (shard.created_ms > *filter_ms || closed_before)) continue;
+    if (filter_type && *filter_type == "FROM_TIMESTAMP" && closed_before) continue;
     shards.push_back(&shard);
   }
   size_t count = first < shards.size() ? std::min(shards.size() - first, static_cast<size_t>(max_results.value_or(1000))) : 0;

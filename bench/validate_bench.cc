@@ -25,31 +25,50 @@ std::string GenerateTemplate(int groups) {
       "Resources:\n";
   for (int i = 0; i < groups; ++i) {
     std::string n = std::to_string(i);
-    t += "  Stream" + n + ":\n    Type: AWS::Kinesis::Stream\n    Properties:\n"
-         "      Name: !Sub '${Stage}-stream-" + n + "'\n"
+    t += "  Stream" + n +
+         ":\n    Type: AWS::Kinesis::Stream\n    Properties:\n"
+         "      Name: !Sub '${Stage}-stream-" +
+         n +
+         "'\n"
          "      ShardCount: !If [IsProd, 4, !Ref Shards]\n"
          "      RetentionPeriodHours: 24\n"
          "      Tags: [{Key: stage, Value: !Ref Stage}]\n";
-    t += "  Bucket" + n + ":\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    Properties:\n"
-         "      BucketName: !Sub '${AWS::AccountId}-${Stage}-out-" + n + "'\n"
-         "      LifecycleConfiguration:\n        Rules: [{Id: expire, Status: Enabled, ExpirationInDays: 30}]\n";
-    t += "  Role" + n + ":\n    Type: AWS::IAM::Role\n    Properties:\n"
+    t += "  Bucket" + n +
+         ":\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    Properties:\n"
+         "      BucketName: !Sub '${AWS::AccountId}-${Stage}-out-" +
+         n +
+         "'\n"
+         "      LifecycleConfiguration:\n        Rules: [{Id: expire, Status: Enabled, "
+         "ExpirationInDays: 30}]\n";
+    t += "  Role" + n +
+         ":\n    Type: AWS::IAM::Role\n    Properties:\n"
          "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n"
-         "        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]\n"
+         "        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "
+         "sts:AssumeRole}]\n"
          "      Policies:\n        - PolicyName: write\n          PolicyDocument:\n"
          "            Version: '2012-10-17'\n"
-         "            Statement: [{Effect: Allow, Action: s3:PutObject, Resource: !Sub '${Bucket" + n + ".Arn}/*'}]\n";
-    t += "  Function" + n + ":\n    Type: AWS::Lambda::Function\n    Properties:\n"
-         "      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 30\n      MemorySize: 256\n"
-         "      Role: !GetAtt Role" + n + ".Arn\n"
+         "            Statement: [{Effect: Allow, Action: s3:PutObject, Resource: !Sub '${Bucket" +
+         n + ".Arn}/*'}]\n";
+    t += "  Function" + n +
+         ":\n    Type: AWS::Lambda::Function\n    Properties:\n"
+         "      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 30\n      "
+         "MemorySize: 256\n"
+         "      Role: !GetAtt Role" +
+         n +
+         ".Arn\n"
          "      Code: {ZipFile: 'def handler(e, c): return e'}\n"
-         "      Environment: {Variables: {BUCKET: !Ref Bucket" + n + ", STAGE: !Ref Stage}}\n";
-    t += "  Mapping" + n + ":\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n"
-         "      EventSourceArn: !GetAtt Stream" + n + ".Arn\n      FunctionName: !Ref Function" + n + "\n"
+         "      Environment: {Variables: {BUCKET: !Ref Bucket" +
+         n + ", STAGE: !Ref Stage}}\n";
+    t += "  Mapping" + n +
+         ":\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n"
+         "      EventSourceArn: !GetAtt Stream" +
+         n + ".Arn\n      FunctionName: !Ref Function" + n +
+         "\n"
          "      StartingPosition: TRIM_HORIZON\n      BatchSize: 100\n"
          "      MaximumBatchingWindowInSeconds: 1\n      BisectBatchOnFunctionError: true\n";
   }
-  t += "Outputs:\n  FirstStream:\n    Value: !GetAtt Stream0.Arn\n    Export: {Name: !Sub '${Stage}-first-stream'}\n";
+  t += "Outputs:\n  FirstStream:\n    Value: !GetAtt Stream0.Arn\n    Export: {Name: !Sub "
+       "'${Stage}-first-stream'}\n";
   return t;
 }
 

@@ -47,9 +47,7 @@ const std::string& DataBase64() {
 }
 const std::string kKey = "pk-0123456789abcdef";
 
-sf::engine::SequenceParts Parts(uint64_t index) {
-  return {1'700'000'000, 3, index, 1'700'000'123};
-}
+sf::engine::SequenceParts Parts(uint64_t index) { return {1'700'000'000, 3, index, 1'700'000'123}; }
 
 // ---- prototypes ------------------------------------------------------------------------
 
@@ -76,8 +74,8 @@ Decimal PowerOfTwo(int exponent) {
 }
 
 struct Powers {
-  Decimal version = PowerOfTwo(184), create = PowerOfTwo(148), nibble = PowerOfTwo(144), index = PowerOfTwo(80),
-          seconds = PowerOfTwo(36), shard = PowerOfTwo(4);
+  Decimal version = PowerOfTwo(184), create = PowerOfTwo(148), nibble = PowerOfTwo(144),
+          index = PowerOfTwo(80), seconds = PowerOfTwo(36), shard = PowerOfTwo(4);
 };
 
 inline void AddTerm(std::array<Wide, kLimbs>& sum, uint64_t value, const Decimal& power) {
@@ -140,7 +138,8 @@ Decimal SequenceLimbs(const sf::engine::SequenceParts& parts) {
 
 std::string PrintLimbs(const Decimal& limbs) {
   char buffer[kLimbs * 9];
-  for (size_t i = 0; i < kLimbs; ++i) Put9(buffer + (kLimbs - 1 - i) * 9, static_cast<uint32_t>(limbs[i]));
+  for (size_t i = 0; i < kLimbs; ++i)
+    Put9(buffer + (kLimbs - 1 - i) * 9, static_cast<uint32_t>(limbs[i]));
   size_t first = 0;
   while (first + 1 < sizeof(buffer) && buffer[first] == '0') ++first;
   return std::string(buffer + first, sizeof(buffer) - first);
@@ -202,7 +201,8 @@ void AppendBase64Fast(std::string& out, std::string_view bytes) {
 constexpr std::array<int8_t, 256> DecodeTable() {
   std::array<int8_t, 256> table{};
   for (auto& entry : table) entry = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 constexpr std::array<int8_t, 256> kDecode = DecodeTable();
@@ -232,7 +232,8 @@ bool Base64DecodeFast(std::string_view text, std::string& out) {
     int a = kDecode[in[i]], b = kDecode[in[i + 1]];
     int c = padding == 1 ? kDecode[in[i + 2]] : 0;
     bad |= a | b | c;
-    uint32_t n = (static_cast<uint32_t>(a) << 18) | (static_cast<uint32_t>(b) << 12) | (static_cast<uint32_t>(c) << 6);
+    uint32_t n = (static_cast<uint32_t>(a) << 18) | (static_cast<uint32_t>(b) << 12) |
+                 (static_cast<uint32_t>(c) << 6);
     o[j++] = static_cast<unsigned char>(n >> 16);
     if (padding == 1) o[j++] = static_cast<unsigned char>(n >> 8);
   }
@@ -254,7 +255,8 @@ std::string ShardIdFast(uint32_t index) {
 bool CheckPrototypes() {
   std::mt19937_64 rng(7);
   for (int i = 0; i < 100000; ++i) {
-    sf::engine::SequenceParts parts{rng() % 10'000'000'000ULL, static_cast<uint32_t>(rng() % 100000), rng(),
+    sf::engine::SequenceParts parts{rng() % 10'000'000'000ULL,
+                                    static_cast<uint32_t>(rng() % 100000), rng(),
                                     rng() % 10'000'000'000ULL};
     if (i % 3 == 0) parts.sequence_index = rng() % 1000;
     if (sf::engine::FormatSequenceNumber(parts) != FormatSequenceNumberFast(parts)) {
@@ -277,7 +279,8 @@ bool CheckPrototypes() {
     std::string encoded;
     AppendBase64Fast(encoded, bytes);
     std::string decoded;
-    if (encoded != sf::Base64Encode(bytes) || !Base64DecodeFast(encoded, decoded) || decoded != bytes) {
+    if (encoded != sf::Base64Encode(bytes) || !Base64DecodeFast(encoded, decoded) ||
+        decoded != bytes) {
       std::fprintf(stderr, "base64 prototypes differ at size %zu\n", size);
       return false;
     }

@@ -1,8 +1,8 @@
 // kinesis_load: a native load generator for Kinesis-compatible endpoints (streamform's engine,
 // kinesalite, ...). See README.md next to this file.
 //
-//   kinesis_load put-records        --endpoint 127.0.0.1:4560 --shards 4 --connections 8 --duration 10
-//   kinesis_load get-records        --endpoint 127.0.0.1:4560 --shards 4 --records 1000000
+//   kinesis_load put-records        --endpoint 127.0.0.1:4560 --shards 4 --connections 8 --duration
+//   10 kinesis_load get-records        --endpoint 127.0.0.1:4560 --shards 4 --records 1000000
 //   kinesis_load put-record-latency --endpoint 127.0.0.1:4560 --duration 5
 //   kinesis_load fsync-probe        --dir /tmp --duration 1   (the machine's fdatasync cost)
 //
@@ -55,7 +55,9 @@ using Json = nlohmann::json;
   std::exit(2);
 }
 
-void Log(const std::string& message) { std::fprintf(stderr, "kinesis_load: %s\n", message.c_str()); }
+void Log(const std::string& message) {
+  std::fprintf(stderr, "kinesis_load: %s\n", message.c_str());
+}
 
 double SecondsSince(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();
@@ -85,14 +87,15 @@ struct Options {
   uint64_t seed = 42;
   double io_timeout_s = 60;
   bool reuse_stream = false;
-  std::string dir = ".";        // fsync-probe: where to write
+  std::string dir = ".";  // fsync-probe: where to write
 };
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
 std::string Base64(const unsigned char* data, size_t size) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((size + 2) / 3 * 4);
   size_t i = 0;
@@ -141,7 +144,9 @@ std::optional<size_t> FindMember(std::string_view body, std::string_view key, si
     const void* hit = memmem(body.data() + from, body.size() - from, quoted.data(), quoted.size());
     if (hit == nullptr) return std::nullopt;
     size_t at = static_cast<size_t>(static_cast<const char*>(hit) - body.data()) + quoted.size();
-    while (at < body.size() && (body[at] == ' ' || body[at] == '\n' || body[at] == '\t' || body[at] == '\r')) ++at;
+    while (at < body.size() &&
+           (body[at] == ' ' || body[at] == '\n' || body[at] == '\t' || body[at] == '\r'))
+      ++at;
     if (at < body.size() && body[at] == ':') return at + 1;
     from = at;
   }
@@ -156,7 +161,8 @@ std::optional<int64_t> FindInt(std::string_view body, std::string_view key) {
   if (negative) ++i;
   if (i >= body.size() || body[i] < '0' || body[i] > '9') return std::nullopt;
   int64_t value = 0;
-  while (i < body.size() && body[i] >= '0' && body[i] <= '9') value = value * 10 + (body[i++] - '0');
+  while (i < body.size() && body[i] >= '0' && body[i] <= '9')
+    value = value * 10 + (body[i++] - '0');
   return negative ? -value : value;
 }
 
@@ -230,7 +236,9 @@ ProcSample ReadProc(int64_t pid) {
 double SelfCpuSeconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -239,7 +247,8 @@ double RunqueueWaitSeconds(int64_t pid) {
   if (pid <= 0) return 0;
   double total = 0;
   std::error_code ec;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
     std::ifstream stat(task.path() / "schedstat");
     double run_ns = 0, wait_ns = 0;
     if (stat >> run_ns >> wait_ns) total += wait_ns / 1e9;
@@ -282,7 +291,8 @@ struct CpuMeter {
       double server = (ReadProc(pid).cpu_s - server_start) / wall;
       out["server_cpu_cores"] = Round(server, 3);
       out["other_processes_cpu_cores"] = Round(std::max(0.0, machine - server - client), 3);
-      out["server_runqueue_wait_threads"] = Round((RunqueueWaitSeconds(pid) - wait_start) / wall, 3);
+      out["server_runqueue_wait_threads"] =
+          Round((RunqueueWaitSeconds(pid) - wait_start) / wall, 3);
     }
     return out;
   }
@@ -323,7 +333,8 @@ class Connection {
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* result = nullptr;
-    int rc = getaddrinfo(options_.host.c_str(), std::to_string(options_.port).c_str(), &hints, &result);
+    int rc =
+        getaddrinfo(options_.host.c_str(), std::to_string(options_.port).c_str(), &hints, &result);
     if (rc != 0) {
       error = std::string("getaddrinfo: ") + gai_strerror(rc);
       return false;
@@ -344,7 +355,8 @@ class Connection {
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     timeval timeout{};
     timeout.tv_sec = static_cast<time_t>(options_.io_timeout_s);
-    timeout.tv_usec = static_cast<suseconds_t>((options_.io_timeout_s - std::floor(options_.io_timeout_s)) * 1e6);
+    timeout.tv_usec =
+        static_cast<suseconds_t>((options_.io_timeout_s - std::floor(options_.io_timeout_s)) * 1e6);
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
     setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
     have_ = 0;
@@ -384,8 +396,9 @@ class Connection {
         return false;
       }
       if (errno == EINTR) continue;
-      error = errno == EAGAIN || errno == EWOULDBLOCK ? "timed out waiting for a response"
-                                                     : std::string("recv: ") + std::strerror(errno);
+      error = errno == EAGAIN || errno == EWOULDBLOCK
+                  ? "timed out waiting for a response"
+                  : std::string("recv: ") + std::strerror(errno);
       return false;
     }
   }
@@ -425,11 +438,14 @@ class Connection {
       size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;
       std::string name(line.substr(0, colon));
-      std::transform(name.begin(), name.end(), name.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](char c) { return static_cast<char>(std::tolower(c)); });
       std::string_view value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (name == "content-length") content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
-      if (name == "transfer-encoding" && value.find("chunked") != std::string_view::npos) chunked = true;
+      if (name == "content-length")
+        content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
+      if (name == "transfer-encoding" && value.find("chunked") != std::string_view::npos)
+        chunked = true;
     }
     if (chunked) return ReadChunked(head_end, response, error);
     if (!content_length) {
@@ -450,10 +466,12 @@ class Connection {
     chunked_body_.clear();
     while (true) {
       size_t line_end;
-      while ((line_end = std::string_view(buffer_.data(), have_).find("\r\n", pos)) == std::string_view::npos) {
+      while ((line_end = std::string_view(buffer_.data(), have_).find("\r\n", pos)) ==
+             std::string_view::npos) {
         if (!Fill(error)) return false;
       }
-      size_t size = std::strtoull(std::string(buffer_.data() + pos, line_end - pos).c_str(), nullptr, 16);
+      size_t size =
+          std::strtoull(std::string(buffer_.data() + pos, line_end - pos).c_str(), nullptr, 16);
       size_t data_start = line_end + 2;
       if (size == 0) {
         // No trailers expected: the final CRLF follows.
@@ -483,7 +501,8 @@ class Connection {
 
 // A complete HTTP request for one Kinesis operation. The Authorization header is a well-formed
 // placeholder: kinesalite checks that one is present (not its signature); streamform ignores it.
-std::string BuildRequest(const Options& options, std::string_view operation, std::string_view body) {
+std::string BuildRequest(const Options& options, std::string_view operation,
+                         std::string_view body) {
   std::string request;
   request.reserve(body.size() + 400);
   request += "POST / HTTP/1.1\r\nHost: ";
@@ -503,7 +522,8 @@ std::string BuildRequest(const Options& options, std::string_view operation, std
 }
 
 // A control-plane call: dies on transport errors, returns the status and a parsed body.
-std::pair<int, Json> Call(Connection& connection, const Options& options, std::string_view operation, const Json& body) {
+std::pair<int, Json> Call(Connection& connection, const Options& options,
+                          std::string_view operation, const Json& body) {
   Response response;
   std::string error;
   if (!connection.RoundTrip(BuildRequest(options, operation, body.dump()), response, error)) {
@@ -530,7 +550,8 @@ std::vector<std::string> EnsureStream(const Options& options) {
                              Json{{"StreamName", options.stream}, {"ShardCount", options.shards}});
   if (status != 200) {
     if (!(options.reuse_stream && ErrorType(body) == "ResourceInUseException")) {
-      Die("CreateStream " + options.stream + ": HTTP " + std::to_string(status) + " " + body.dump());
+      Die("CreateStream " + options.stream + ": HTTP " + std::to_string(status) + " " +
+          body.dump());
     }
   }
   auto deadline = SteadyClock::now() + std::chrono::seconds(30);
@@ -538,18 +559,22 @@ std::vector<std::string> EnsureStream(const Options& options) {
     auto [described_status, described] =
         Call(connection, options, "DescribeStreamSummary", Json{{"StreamName", options.stream}});
     if (described_status == 200 &&
-        described.value("StreamDescriptionSummary", Json::object()).value("StreamStatus", "") == "ACTIVE") {
+        described.value("StreamDescriptionSummary", Json::object()).value("StreamStatus", "") ==
+            "ACTIVE") {
       break;
     }
-    if (SteadyClock::now() > deadline) Die("stream " + options.stream + " not ACTIVE after 30 s: " + described.dump());
+    if (SteadyClock::now() > deadline)
+      Die("stream " + options.stream + " not ACTIVE after 30 s: " + described.dump());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   std::vector<std::string> shard_ids;
   Json request{{"StreamName", options.stream}, {"MaxResults", 1000}};
   while (true) {
     auto [listed_status, listed] = Call(connection, options, "ListShards", request);
-    if (listed_status != 200) Die("ListShards: HTTP " + std::to_string(listed_status) + " " + listed.dump());
-    for (const auto& shard : listed.value("Shards", Json::array())) shard_ids.push_back(shard.value("ShardId", ""));
+    if (listed_status != 200)
+      Die("ListShards: HTTP " + std::to_string(listed_status) + " " + listed.dump());
+    for (const auto& shard : listed.value("Shards", Json::array()))
+      shard_ids.push_back(shard.value("ShardId", ""));
     if (!listed.contains("NextToken") || !listed["NextToken"].is_string()) break;
     request = Json{{"NextToken", listed["NextToken"]}, {"MaxResults", 1000}};
   }
@@ -565,7 +590,8 @@ Json Percentiles(std::vector<float>& micros) {
   std::sort(micros.begin(), micros.end());
   auto at = [&](double p) {
     size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(micros.size())));
-    return static_cast<double>(micros[std::min(micros.size() - 1, rank == 0 ? 0 : rank - 1)]) / 1000.0;
+    return static_cast<double>(micros[std::min(micros.size() - 1, rank == 0 ? 0 : rank - 1)]) /
+           1000.0;
   };
   double sum = 0;
   for (float v : micros) sum += v;
@@ -577,8 +603,10 @@ Json Percentiles(std::vector<float>& micros) {
   out["mean"] = sum / static_cast<double>(micros.size()) / 1000.0;
   out["samples"] = micros.size();
   // Share of samples over 1 ms: makes a bimodal distribution (e.g. slow fsyncs) visible.
-  size_t slow = static_cast<size_t>(micros.end() - std::upper_bound(micros.begin(), micros.end(), 1000.0f));
-  out["over_1ms_fraction"] = Round(static_cast<double>(slow) / static_cast<double>(micros.size()), 4);
+  size_t slow =
+      static_cast<size_t>(micros.end() - std::upper_bound(micros.begin(), micros.end(), 1000.0f));
+  out["over_1ms_fraction"] =
+      Round(static_cast<double>(slow) / static_cast<double>(micros.size()), 4);
   return out;
 }
 
@@ -595,7 +623,8 @@ std::vector<std::string> PutRecordsRequests(const Options& options) {
     body += "{\"StreamName\":\"" + options.stream + "\",\"Records\":[";
     for (int i = 0; i < options.batch; ++i) {
       if (i > 0) body += ',';
-      body += "{\"Data\":\"" + RandomData(rng, options.record_bytes) + "\",\"PartitionKey\":\"" + RandomKey(rng) + "\"}";
+      body += "{\"Data\":\"" + RandomData(rng, options.record_bytes) + "\",\"PartitionKey\":\"" +
+              RandomKey(rng) + "\"}";
     }
     body += "]}";
     requests.push_back(BuildRequest(options, "PutRecords", body));
@@ -610,12 +639,12 @@ struct alignas(64) PutWorker {
   std::atomic<uint64_t> requests{0};  // answered 200, all phases
   uint64_t measured_records = 0;
   uint64_t measured_requests = 0;
-  uint64_t failed_records = 0;        // FailedRecordCount, summed
-  uint64_t error_responses = 0;       // non-200 answers
+  uint64_t failed_records = 0;   // FailedRecordCount, summed
+  uint64_t error_responses = 0;  // non-200 answers
   uint64_t io_errors = 0;
   uint64_t reconnects = 0;
   std::string first_error;
-  std::vector<float> latencies_us;    // measured phase only
+  std::vector<float> latencies_us;  // measured phase only
 };
 
 struct PutRun {
@@ -647,7 +676,8 @@ void PutLoop(const PutRun& run, PutWorker& worker, size_t index) {
     if (response.status != 200) {
       ++worker.error_responses;
       if (worker.first_error.empty()) {
-        worker.first_error = "HTTP " + std::to_string(response.status) + " " + std::string(response.body.substr(0, 300));
+        worker.first_error = "HTTP " + std::to_string(response.status) + " " +
+                             std::string(response.body.substr(0, 300));
       }
       if (run.batches_left != nullptr) run.batches_left->fetch_add(1);  // retry the batch
       if (worker.error_responses > 1000) break;
@@ -655,9 +685,12 @@ void PutLoop(const PutRun& run, PutWorker& worker, size_t index) {
       continue;
     }
     auto failed = FindInt(response.body, "FailedRecordCount");
-    uint64_t failed_count = failed ? static_cast<uint64_t>(*failed) : static_cast<uint64_t>(run.options.batch);
-    if (!failed && worker.first_error.empty()) worker.first_error = "no FailedRecordCount in " + std::string(response.body.substr(0, 200));
-    uint64_t acked = static_cast<uint64_t>(run.options.batch) - std::min<uint64_t>(failed_count, static_cast<uint64_t>(run.options.batch));
+    uint64_t failed_count =
+        failed ? static_cast<uint64_t>(*failed) : static_cast<uint64_t>(run.options.batch);
+    if (!failed && worker.first_error.empty())
+      worker.first_error = "no FailedRecordCount in " + std::string(response.body.substr(0, 200));
+    uint64_t acked = static_cast<uint64_t>(run.options.batch) -
+                     std::min<uint64_t>(failed_count, static_cast<uint64_t>(run.options.batch));
     worker.failed_records += failed_count;
     worker.records.fetch_add(acked, std::memory_order_relaxed);
     worker.requests.fetch_add(1, std::memory_order_relaxed);
@@ -685,7 +718,8 @@ PutTotals Sum(std::vector<std::unique_ptr<PutWorker>>& workers) {
     totals.errors += w->error_responses;
     totals.io_errors += w->io_errors;
     totals.reconnects += w->reconnects;
-    totals.latencies_us.insert(totals.latencies_us.end(), w->latencies_us.begin(), w->latencies_us.end());
+    totals.latencies_us.insert(totals.latencies_us.end(), w->latencies_us.begin(),
+                               w->latencies_us.end());
     if (totals.first_error.empty()) totals.first_error = w->first_error;
   }
   return totals;
@@ -720,7 +754,8 @@ int PutRecordsMode(const Options& options) {
   std::vector<std::unique_ptr<PutWorker>> workers;
   for (int i = 0; i < options.connections; ++i) workers.push_back(std::make_unique<PutWorker>());
   std::vector<std::thread> threads;
-  for (size_t i = 0; i < workers.size(); ++i) threads.emplace_back(PutLoop, std::cref(run), std::ref(*workers[i]), i);
+  for (size_t i = 0; i < workers.size(); ++i)
+    threads.emplace_back(PutLoop, std::cref(run), std::ref(*workers[i]), i);
 
   auto total_records = [&] {
     uint64_t sum = 0;
@@ -734,14 +769,16 @@ int PutRecordsMode(const Options& options) {
   Json per_second = Json::array();
   Json rss_per_second = Json::array();
   uint64_t last = total_records();
-  auto end = start + std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(options.duration_s));
+  auto end = start + std::chrono::duration_cast<SteadyClock::duration>(
+                         std::chrono::duration<double>(options.duration_s));
   for (auto tick = start + std::chrono::seconds(1); tick <= end; tick += std::chrono::seconds(1)) {
     std::this_thread::sleep_until(tick);
     uint64_t now = total_records();
     per_second.push_back(now - last);
     last = now;
     if (options.watch_pid > 0) {
-      rss_per_second.push_back(Round(static_cast<double>(ReadProc(options.watch_pid).rss_kib) / 1024.0, 1));
+      rss_per_second.push_back(
+          Round(static_cast<double>(ReadProc(options.watch_pid).rss_kib) / 1024.0, 1));
     }
   }
   std::this_thread::sleep_until(end);
@@ -758,8 +795,8 @@ int PutRecordsMode(const Options& options) {
   out["records"] = totals.records;
   out["records_per_s"] = std::llround(static_cast<double>(totals.records) / elapsed);
   out["requests_per_s"] = Round(static_cast<double>(totals.requests) / elapsed, 1);
-  out["payload_mib_per_s"] =
-      Round(static_cast<double>(totals.records * options.record_bytes) / elapsed / (1024.0 * 1024.0), 1);
+  out["payload_mib_per_s"] = Round(
+      static_cast<double>(totals.records * options.record_bytes) / elapsed / (1024.0 * 1024.0), 1);
   out["request_latency_ms"] = Percentiles(totals.latencies_us);
   out["records_per_s_each_second"] = per_second;
   out["failed_records"] = totals.failed;
@@ -774,7 +811,8 @@ int PutRecordsMode(const Options& options) {
     // constant when something is kept per byte (or record) stored.
     uint64_t after_first = 0;
     for (size_t i = 1; i < per_second.size(); ++i) after_first += per_second[i].get<uint64_t>();
-    double gib = static_cast<double>(after_first * options.record_bytes) / (1024.0 * 1024.0 * 1024.0);
+    double gib =
+        static_cast<double>(after_first * options.record_bytes) / (1024.0 * 1024.0 * 1024.0);
     if (rss_per_second.size() >= 2 && gib > 0) {
       double growth = rss_per_second.back().get<double>() - rss_per_second.front().get<double>();
       out["server_rss_growth_mib_per_gib_payload"] = Round(growth / gib, 2);
@@ -797,9 +835,12 @@ struct ShardReader {
 void ReadShard(const Options& options, const std::string& shard_id, ShardReader& reader) {
   Connection connection(options);
   auto [status, body] = Call(connection, options, "GetShardIterator",
-                             Json{{"StreamName", options.stream}, {"ShardId", shard_id}, {"ShardIteratorType", "TRIM_HORIZON"}});
+                             Json{{"StreamName", options.stream},
+                                  {"ShardId", shard_id},
+                                  {"ShardIteratorType", "TRIM_HORIZON"}});
   if (status != 200 || !body.contains("ShardIterator")) {
-    reader.error = "GetShardIterator " + shard_id + ": HTTP " + std::to_string(status) + " " + body.dump();
+    reader.error =
+        "GetShardIterator " + shard_id + ": HTTP " + std::to_string(status) + " " + body.dump();
     return;
   }
   std::string iterator = body["ShardIterator"];
@@ -809,7 +850,8 @@ void ReadShard(const Options& options, const std::string& shard_id, ShardReader&
   std::string error;
   int empty_in_a_row = 0;
   while (true) {
-    request_body = "{\"ShardIterator\":\"" + iterator + "\",\"Limit\":" + std::to_string(options.limit) + "}";
+    request_body =
+        "{\"ShardIterator\":\"" + iterator + "\",\"Limit\":" + std::to_string(options.limit) + "}";
     request = BuildRequest(options, "GetRecords", request_body);
     if (!connection.RoundTrip(request, response, error)) {
       reader.error = "GetRecords " + shard_id + ": " + error;
@@ -849,7 +891,8 @@ int GetRecordsMode(const Options& options) {
   auto load_start = SteadyClock::now();
   {
     std::vector<std::thread> threads;
-    for (size_t i = 0; i < workers.size(); ++i) threads.emplace_back(PutLoop, std::cref(run), std::ref(*workers[i]), i);
+    for (size_t i = 0; i < workers.size(); ++i)
+      threads.emplace_back(PutLoop, std::cref(run), std::ref(*workers[i]), i);
     for (auto& t : threads) t.join();
   }
   double load_s = SecondsSince(load_start);
@@ -869,7 +912,8 @@ int GetRecordsMode(const Options& options) {
     auto start = SteadyClock::now();
     std::vector<std::thread> threads;
     for (size_t i = 0; i < shard_ids.size(); ++i) {
-      threads.emplace_back(ReadShard, std::cref(options), std::cref(shard_ids[i]), std::ref(readers[i]));
+      threads.emplace_back(ReadShard, std::cref(options), std::cref(shard_ids[i]),
+                           std::ref(readers[i]));
     }
     for (auto& t : threads) t.join();
     double elapsed = SecondsSince(start);
@@ -883,11 +927,12 @@ int GetRecordsMode(const Options& options) {
     }
     double rate = static_cast<double>(read_records) / elapsed;
     rates.push_back(rate);
-    Json p = {{"records", read_records},
-              {"seconds", Round(elapsed, 3)},
-              {"records_per_s", std::llround(rate)},
-              {"get_records_calls", calls},
-              {"response_mib_per_s", Round(static_cast<double>(bytes) / elapsed / (1024.0 * 1024.0), 1)}};
+    Json p = {
+        {"records", read_records},
+        {"seconds", Round(elapsed, 3)},
+        {"records_per_s", std::llround(rate)},
+        {"get_records_calls", calls},
+        {"response_mib_per_s", Round(static_cast<double>(bytes) / elapsed / (1024.0 * 1024.0), 1)}};
     p.update(pass_cpu);
     passes.push_back(p);
     Log("pass " + std::to_string(pass + 1) + ": " + std::to_string(read_records) + " records in " +
@@ -919,8 +964,9 @@ int PutRecordLatencyMode(const Options& options) {
   std::mt19937_64 rng(options.seed);
   std::vector<std::string> requests;
   for (int i = 0; i < std::max(options.variants, 256); ++i) {
-    std::string body = "{\"StreamName\":\"" + options.stream + "\",\"Data\":\"" + RandomData(rng, options.record_bytes) +
-                       "\",\"PartitionKey\":\"" + RandomKey(rng) + "\"}";
+    std::string body = "{\"StreamName\":\"" + options.stream + "\",\"Data\":\"" +
+                       RandomData(rng, options.record_bytes) + "\",\"PartitionKey\":\"" +
+                       RandomKey(rng) + "\"}";
     requests.push_back(BuildRequest(options, "PutRecord", body));
   }
   Connection connection(options);
@@ -932,16 +978,20 @@ int PutRecordLatencyMode(const Options& options) {
   std::string first_error;
   size_t next = 0;
   auto run = [&](double seconds, bool record) {
-    auto end = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(seconds));
+    auto end = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
+                                        std::chrono::duration<double>(seconds));
     while (true) {
       auto start = SteadyClock::now();
       if (start >= end) break;
       bool ok = connection.RoundTrip(requests[next++ % requests.size()], response, error);
       float micros = std::chrono::duration<float, std::micro>(SteadyClock::now() - start).count();
-      if (!ok || response.status != 200 || response.body.find("\"SequenceNumber\"") == std::string_view::npos) {
+      if (!ok || response.status != 200 ||
+          response.body.find("\"SequenceNumber\"") == std::string_view::npos) {
         ++errors;
         if (first_error.empty()) {
-          first_error = ok ? "HTTP " + std::to_string(response.status) + " " + std::string(response.body.substr(0, 300)) : error;
+          first_error = ok ? "HTTP " + std::to_string(response.status) + " " +
+                                 std::string(response.body.substr(0, 300))
+                           : error;
         }
         if (!ok && errors > 10) Die("PutRecord: " + error);
         continue;
@@ -982,13 +1032,16 @@ int FsyncProbeMode(const Options& options) {
   std::string frame(145, 'x');
   std::vector<float> latencies;
   off_t offset = 0;
-  auto end = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(options.duration_s));
+  auto end = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
+                                      std::chrono::duration<double>(options.duration_s));
   while (SteadyClock::now() < end) {
-    if (::pwrite(fd, frame.data(), frame.size(), offset) != static_cast<ssize_t>(frame.size())) Die("pwrite failed");
+    if (::pwrite(fd, frame.data(), frame.size(), offset) != static_cast<ssize_t>(frame.size()))
+      Die("pwrite failed");
     offset += static_cast<off_t>(frame.size());
     auto start = SteadyClock::now();
     if (::fdatasync(fd) != 0) Die("fdatasync failed");
-    latencies.push_back(std::chrono::duration<float, std::micro>(SteadyClock::now() - start).count());
+    latencies.push_back(
+        std::chrono::duration<float, std::micro>(SteadyClock::now() - start).count());
   }
   ::close(fd);
   ::unlink(path.c_str());
@@ -1007,28 +1060,40 @@ int FsyncProbeMode(const Options& options) {
 int main(int argc, char** argv) {
   Options options;
   CLI::App app{"Kinesis load generator: put-records, get-records, put-record-latency"};
-  app.add_option("mode", options.mode, "put-records | get-records | put-record-latency | fsync-probe")
+  app.add_option("mode", options.mode,
+                 "put-records | get-records | put-record-latency | fsync-probe")
       ->required()
       ->check(CLI::IsMember({"put-records", "get-records", "put-record-latency", "fsync-probe"}));
-  app.add_option("--endpoint", options.endpoint, "host:port (or http://host:port)")->capture_default_str();
+  app.add_option("--endpoint", options.endpoint, "host:port (or http://host:port)")
+      ->capture_default_str();
   app.add_option("--stream", options.stream, "stream name (default: bench-<mode>)");
   app.add_option("--label", options.label, "a label copied into the JSON (e.g. streamform-fsync)");
   app.add_option("--shards", options.shards, "shards of the stream created")->capture_default_str();
-  app.add_option("--connections", options.connections, "keep-alive connections, one request in flight each")
+  app.add_option("--connections", options.connections,
+                 "keep-alive connections, one request in flight each")
       ->capture_default_str();
   app.add_option("--duration", options.duration_s, "measured seconds")->capture_default_str();
-  app.add_option("--warmup", options.warmup_s, "seconds of load before measuring")->capture_default_str();
-  app.add_option("--record-size", options.record_bytes, "bytes of data per record")->capture_default_str();
-  app.add_option("--batch", options.batch, "records per PutRecords")->capture_default_str()->check(CLI::Range(1, 500));
-  app.add_option("--records", options.records, "get-records: records loaded, then read")->capture_default_str();
+  app.add_option("--warmup", options.warmup_s, "seconds of load before measuring")
+      ->capture_default_str();
+  app.add_option("--record-size", options.record_bytes, "bytes of data per record")
+      ->capture_default_str();
+  app.add_option("--batch", options.batch, "records per PutRecords")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 500));
+  app.add_option("--records", options.records, "get-records: records loaded, then read")
+      ->capture_default_str();
   app.add_option("--limit", options.limit, "get-records: GetRecords Limit")->capture_default_str();
-  app.add_option("--passes", options.passes, "get-records: full read passes (the median is reported)")
+  app.add_option("--passes", options.passes,
+                 "get-records: full read passes (the median is reported)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  app.add_option("--variants", options.variants, "distinct precomputed request bodies")->capture_default_str();
-  app.add_option("--watch-pid", options.watch_pid, "the server's pid: report its CPU share and VmRSS/VmHWM");
+  app.add_option("--variants", options.variants, "distinct precomputed request bodies")
+      ->capture_default_str();
+  app.add_option("--watch-pid", options.watch_pid,
+                 "the server's pid: report its CPU share and VmRSS/VmHWM");
   app.add_option("--seed", options.seed, "random seed")->capture_default_str();
-  app.add_option("--io-timeout", options.io_timeout_s, "seconds to wait on a socket")->capture_default_str();
+  app.add_option("--io-timeout", options.io_timeout_s, "seconds to wait on a socket")
+      ->capture_default_str();
   app.add_option("--dir", options.dir, "fsync-probe: directory to write in")->capture_default_str();
   app.add_flag("--reuse-stream", options.reuse_stream, "use the stream if it already exists");
   CLI11_PARSE(app, argc, argv);
@@ -1040,11 +1105,13 @@ int main(int argc, char** argv) {
   size_t colon = endpoint.rfind(':');
   if (colon == std::string::npos) Die("--endpoint needs host:port");
   options.host = endpoint.substr(0, colon);
-  if (options.host.size() > 2 && options.host.front() == '[') options.host = options.host.substr(1, options.host.size() - 2);
+  if (options.host.size() > 2 && options.host.front() == '[')
+    options.host = options.host.substr(1, options.host.size() - 2);
   int port = std::atoi(endpoint.c_str() + colon + 1);
   if (port <= 0 || port > 65535) Die("bad port in --endpoint " + options.endpoint);
   options.port = static_cast<uint16_t>(port);
-  if (options.connections < 1 || options.shards < 1 || options.variants < 1) Die("counts must be positive");
+  if (options.connections < 1 || options.shards < 1 || options.variants < 1)
+    Die("counts must be positive");
 
   if (options.mode == "fsync-probe") return FsyncProbeMode(options);
   if (options.mode == "put-records") return PutRecordsMode(options);

@@ -23,7 +23,8 @@ void Base64EncodeAppend(std::string& out, std::string_view bytes) {
   const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    unsigned n = (static_cast<unsigned>(in[i]) << 16) | (static_cast<unsigned>(in[i + 1]) << 8) | in[i + 2];
+    unsigned n =
+        (static_cast<unsigned>(in[i]) << 16) | (static_cast<unsigned>(in[i + 1]) << 8) | in[i + 2];
     p[0] = kAlphabet[(n >> 18) & 63];
     p[1] = kAlphabet[(n >> 12) & 63];
     p[2] = kAlphabet[(n >> 6) & 63];
@@ -70,10 +71,12 @@ std::optional<std::string> Base64Decode(std::string_view text) {
     int a = kDecode[in[i]], b = kDecode[in[i + 1]];
     int c = padding == 1 ? kDecode[in[i + 2]] : 0;
     if ((a | b | c) < 0) return std::nullopt;
-    unsigned n = (static_cast<unsigned>(a) << 18) | (static_cast<unsigned>(b) << 12) | (static_cast<unsigned>(c) << 6);
+    unsigned n = (static_cast<unsigned>(a) << 18) | (static_cast<unsigned>(b) << 12) |
+                 (static_cast<unsigned>(c) << 6);
     // Canonical only: the bits that padding leaves unused must be zero, so each byte string has
     // exactly one encoding.
-    if ((padding == 1 && (n & 0xff) != 0) || (padding == 2 && (n & 0xffff) != 0)) return std::nullopt;
+    if ((padding == 1 && (n & 0xff) != 0) || (padding == 2 && (n & 0xffff) != 0))
+      return std::nullopt;
     p[0] = static_cast<char>(n >> 16);
     if (padding == 1) p[1] = static_cast<char>((n >> 8) & 0xff);
   }

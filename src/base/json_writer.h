@@ -34,7 +34,9 @@ class JsonWriter {
   JsonWriter& Base64String(std::string_view bytes);
 
   // Shorthands for a member.
-  JsonWriter& Member(std::string_view name, std::string_view value) { return Key(name).String(value); }
+  JsonWriter& Member(std::string_view name, std::string_view value) {
+    return Key(name).String(value);
+  }
   JsonWriter& Member(std::string_view name, int64_t value) { return Key(name).Int(value); }
 
  private:

@@ -11,10 +11,14 @@ namespace {
 
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -39,7 +43,10 @@ void Logger::Log(LogLevel level, std::string_view message, std::initializer_list
   if (!enabled(level)) return;
   std::string line;
   JsonWriter json(line);
-  json.BeginObject().Member("ts", Timestamp()).Member("level", LevelName(level)).Member("msg", message);
+  json.BeginObject()
+      .Member("ts", Timestamp())
+      .Member("level", LevelName(level))
+      .Member("msg", message);
   for (const auto& [key, value] : fields) json.Member(key, value);
   json.EndObject();
   line += '\n';

@@ -23,9 +23,15 @@ class Logger {
       : out_(out != nullptr ? out : stderr), min_level_(min_level) {}
 
   void Log(LogLevel level, std::string_view message, std::initializer_list<Field> fields = {});
-  void Info(std::string_view message, std::initializer_list<Field> fields = {}) { Log(LogLevel::kInfo, message, fields); }
-  void Warn(std::string_view message, std::initializer_list<Field> fields = {}) { Log(LogLevel::kWarn, message, fields); }
-  void Error(std::string_view message, std::initializer_list<Field> fields = {}) { Log(LogLevel::kError, message, fields); }
+  void Info(std::string_view message, std::initializer_list<Field> fields = {}) {
+    Log(LogLevel::kInfo, message, fields);
+  }
+  void Warn(std::string_view message, std::initializer_list<Field> fields = {}) {
+    Log(LogLevel::kWarn, message, fields);
+  }
+  void Error(std::string_view message, std::initializer_list<Field> fields = {}) {
+    Log(LogLevel::kError, message, fields);
+  }
   bool enabled(LogLevel level) const { return level >= min_level_; }
   void Flush();
 

@@ -52,7 +52,8 @@ bool Value::IsFullyKnown() const {
     case Kind::kUnknown:
       return false;
     case Kind::kList:
-      return std::all_of(items_.begin(), items_.end(), [](const Value& v) { return v.IsFullyKnown(); });
+      return std::all_of(items_.begin(), items_.end(),
+                         [](const Value& v) { return v.IsFullyKnown(); });
     case Kind::kMap:
       return std::all_of(members_.begin(), members_.end(),
                          [](const Member& m) { return m.second.IsFullyKnown(); });

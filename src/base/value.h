@@ -11,10 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/mark.h"
 #include <string>
 #include <utility>
 #include <vector>
+#include "base/mark.h"
 
 namespace sf {
 

@@ -160,9 +160,11 @@ class TreeBuilder {
         const auto& scalar = event.data.scalar;
         std::string value(reinterpret_cast<const char*>(scalar.value), scalar.length);
         std::string tag = Text(scalar.tag);
-        bool quoted = scalar.style != YAML_PLAIN_SCALAR_STYLE && scalar.style != YAML_ANY_SCALAR_STYLE;
-        bool is_null = !quoted && tag.empty() && (value.empty() || value == "~" || value == "null" ||
-                                                  value == "Null" || value == "NULL");
+        bool quoted =
+            scalar.style != YAML_PLAIN_SCALAR_STYLE && scalar.style != YAML_ANY_SCALAR_STYLE;
+        bool is_null = !quoted && tag.empty() &&
+                       (value.empty() || value == "~" || value == "null" || value == "Null" ||
+                        value == "NULL");
         Node node = is_null ? Node::Null(mark) : Node::Scalar(std::move(value), mark, quoted);
         if (is_null && !tag.empty()) node = Node::Scalar("", mark);  // `!Sub` with no argument
         node.set_tag(tag);
@@ -178,7 +180,8 @@ class TreeBuilder {
         bool sequence = event.type == YAML_SEQUENCE_START_EVENT;
         Node node = sequence ? Node::Sequence(mark) : Node::Map(mark);
         node.set_tag(Text(sequence ? event.data.sequence_start.tag : event.data.mapping_start.tag));
-        std::string anchor = Text(sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor);
+        std::string anchor =
+            Text(sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor);
         stack_.push_back({std::move(node), std::move(anchor), {}, false});
         return true;
       }
@@ -313,8 +316,10 @@ std::optional<Document> ParseYaml(std::string_view text, std::string file,
     if (!ok) break;
   }
   if (!done) {
-    bool json = document.file.size() >= 5 && document.file.compare(document.file.size() - 5, 5, ".json") == 0;
-    diagnostics.Error(document.At(where), "yaml-syntax", (json ? "malformed JSON: " : "malformed YAML: ") + error);
+    bool json = document.file.size() >= 5 &&
+                document.file.compare(document.file.size() - 5, 5, ".json") == 0;
+    diagnostics.Error(document.At(where), "yaml-syntax",
+                      (json ? "malformed JSON: " : "malformed YAML: ") + error);
     return std::nullopt;
   }
   if (builder.has_root()) document.root = builder.TakeRoot();

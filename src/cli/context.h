@@ -14,10 +14,10 @@ namespace sf::cli {
 // Exit codes; docs/cli.md is the contract.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailed = 1,     // the command ran and found problems (validation errors, ...)
-  kExitNotRunning = 3, // engine status: the engine is not running
-  kExitUsage = 64,     // the command line is wrong
-  kExitInternal = 70,  // a bug in streamform
+  kExitFailed = 1,      // the command ran and found problems (validation errors, ...)
+  kExitNotRunning = 3,  // engine status: the engine is not running
+  kExitUsage = 64,      // the command line is wrong
+  kExitInternal = 70,   // a bug in streamform
 };
 
 struct GlobalOptions {
@@ -45,7 +45,8 @@ struct Workspace {
   std::optional<Project> project;
   std::vector<std::string> files;  // the files read, for summaries
 };
-std::optional<Workspace> LoadWorkspace(const Context& context, const std::vector<std::string>& files,
+std::optional<Workspace> LoadWorkspace(const Context& context,
+                                       const std::vector<std::string>& files,
                                        Diagnostics& diagnostics);
 
 }  // namespace sf::cli

@@ -36,7 +36,8 @@ std::optional<EngineState> ReadEngineState(const std::string& dir) {
   if (!text) return std::nullopt;
   nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
   if (!json.is_object() || !json.contains("pid") || !json.contains("port")) return std::nullopt;
-  return EngineState{json["pid"].get<int>(), json["port"].get<int>(), json.value("address", "127.0.0.1")};
+  return EngineState{json["pid"].get<int>(), json["port"].get<int>(),
+                     json.value("address", "127.0.0.1")};
 }
 
 void RemoveEngineState(const std::string& dir) {

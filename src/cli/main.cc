@@ -16,12 +16,15 @@ int main(int argc, char** argv) {
   context.out = &std::cout;
   context.err = &std::cerr;
 
-  CLI::App app{"streamform: deploy Kinesis, Lambda, Firehose and S3 stacks to a local engine or AWS"};
+  CLI::App app{
+      "streamform: deploy Kinesis, Lambda, Firehose and S3 stacks to a local engine or AWS"};
   app.require_subcommand(0, 1);
-  app.set_version_flag("--version", std::string("streamform ") + sf::kVersion + " (" + sf::kGitSha + ")");
+  app.set_version_flag("--version",
+                       std::string("streamform ") + sf::kVersion + " (" + sf::kGitSha + ")");
   app.add_option("--project", context.options.project, "Project directory (holds streamform.yaml)")
       ->capture_default_str();
-  app.add_option("--stage", context.options.stage, "Stage to work on (default: the project's defaults.stage)");
+  app.add_option("--stage", context.options.stage,
+                 "Stage to work on (default: the project's defaults.stage)");
   app.add_option("--output", context.options.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -5,7 +5,8 @@
 
 namespace sf::cli {
 
-std::optional<Workspace> LoadWorkspace(const Context& context, const std::vector<std::string>& files,
+std::optional<Workspace> LoadWorkspace(const Context& context,
+                                       const std::vector<std::string>& files,
                                        Diagnostics& diagnostics) {
   Workspace workspace;
   if (!files.empty()) {
@@ -40,7 +41,9 @@ std::optional<Workspace> LoadWorkspace(const Context& context, const std::vector
     return std::nullopt;
   }
   for (const auto& entry : project.stacks) {
-    workspace.files.push_back((std::filesystem::path(project.directory) / entry.template_path).lexically_normal().string());
+    workspace.files.push_back((std::filesystem::path(project.directory) / entry.template_path)
+                                  .lexically_normal()
+                                  .string());
   }
   workspace.stacks = BuildProjectStackSet(project, *stage, diagnostics);
   return workspace;

@@ -43,7 +43,8 @@ Result<HttpReply> HttpClient::Post(const std::string& url, const std::string& bo
                                    long timeout_ms) {
   CURL* curl = static_cast<CURL*>(curl_);
   struct curl_slist* list = nullptr;
-  for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
+  for (const auto& [name, value] : headers)
+    list = curl_slist_append(list, (name + ": " + value).c_str());
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
   curl_easy_setopt(curl, CURLOPT_POST, 1L);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());

@@ -24,7 +24,8 @@ class KinesisClient {
   explicit KinesisClient(std::string endpoint) : endpoint_(std::move(endpoint)) {}
 
   // Calls one operation ("PutRecords") with a JSON request; returns the JSON response.
-  tl::expected<nlohmann::json, KinesisError> Call(const std::string& operation, const nlohmann::json& request);
+  tl::expected<nlohmann::json, KinesisError> Call(const std::string& operation,
+                                                  const nlohmann::json& request);
 
   const std::string& endpoint() const { return endpoint_; }
 

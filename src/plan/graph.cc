@@ -109,7 +109,8 @@ std::string Quote(const std::string& text) {
 
 std::string Graph::ToDot(const std::string& title) const {
   std::ostringstream out;
-  out << "digraph " << Quote(title) << " {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n";
+  out << "digraph " << Quote(title)
+      << " {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n";
   std::map<std::string, std::vector<std::string>> by_group;
   for (const auto& node : nodes_) by_group[groups_.at(node)].push_back(node);
   int cluster = 0;
@@ -121,13 +122,15 @@ std::string Graph::ToDot(const std::string& title) const {
     }
     for (const auto& node : members) {
       std::string label = node;
-      if (!group.empty() && label.rfind(group + "/", 0) == 0) label = label.substr(group.size() + 1);
+      if (!group.empty() && label.rfind(group + "/", 0) == 0)
+        label = label.substr(group.size() + 1);
       out << indent << Quote(node) << " [label=" << Quote(label) << "];\n";
     }
     if (!group.empty()) out << "  }\n";
   }
   for (const auto& edge : edges_) {
-    out << "  " << Quote(edge.from) << " -> " << Quote(edge.to) << " [label=" << Quote(edge.label) << "];\n";
+    out << "  " << Quote(edge.from) << " -> " << Quote(edge.to) << " [label=" << Quote(edge.label)
+        << "];\n";
   }
   out << "}\n";
   return out.str();

@@ -31,12 +31,15 @@ std::string Project::StackName(const Stage& stage, const std::string& stack) con
 
 namespace {
 
-std::string Text(const Node* node) { return node != nullptr && node->IsScalar() ? node->scalar() : ""; }
+std::string Text(const Node* node) {
+  return node != nullptr && node->IsScalar() ? node->scalar() : "";
+}
 
 void ReadParameterMap(const Document& doc, const Node& map, const std::string& pointer,
                       std::map<std::string, GivenParameter>& out) {
   for (const auto& [key, value] : map.entries()) {
-    out[key.scalar()] = {NodeToValue(value), doc.At(value), pointer + "/" + PointerEscape(key.scalar())};
+    out[key.scalar()] = {NodeToValue(value), doc.At(value),
+                         pointer + "/" + PointerEscape(key.scalar())};
   }
 }
 
@@ -93,8 +96,10 @@ std::optional<Project> LoadProject(const std::string& path, Diagnostics& diagnos
   project.description = Text(root.Find("description"));
   if (const Node* defaults = root.Find("defaults"); defaults != nullptr && defaults->IsMap()) {
     project.default_stage = Text(defaults->Find("stage"));
-    if (auto region = Text(defaults->Find("region")); !region.empty()) project.default_region = region;
-    if (auto account = Text(defaults->Find("account")); !account.empty()) project.default_account = account;
+    if (auto region = Text(defaults->Find("region")); !region.empty())
+      project.default_region = region;
+    if (auto account = Text(defaults->Find("account")); !account.empty())
+      project.default_account = account;
   }
   std::set<std::string> names;
   if (const Node* stacks = root.Find("stacks"); stacks != nullptr && stacks->IsSequence()) {
@@ -105,8 +110,8 @@ std::optional<Project> LoadProject(const std::string& path, Diagnostics& diagnos
       StackEntry entry{Text(item.Find("name")), Text(item.Find("template")), document->At(item)};
       if (entry.name.empty() || entry.template_path.empty()) continue;  // the schema reported it
       if (!names.insert(entry.name).second) {
-        diagnostics.Error(entry.location, "duplicate-stack", "stack '" + entry.name + "' is listed twice",
-                          pointer + "/name");
+        diagnostics.Error(entry.location, "duplicate-stack",
+                          "stack '" + entry.name + "' is listed twice", pointer + "/name");
         continue;
       }
       fs::path template_file = fs::path(project.directory) / entry.template_path;
@@ -130,11 +135,12 @@ std::optional<Project> LoadProject(const std::string& path, Diagnostics& diagnos
     for (const auto& [stack, values] : stage.parameters) {
       if (stack.empty() || names.count(stack) != 0) continue;
       std::vector<std::string> stack_names(names.begin(), names.end());
-      diagnostics.Error(stage.location, "unknown-stack",
-                        "stage '" + stage.name + "' sets parameters for stack '" + stack +
-                            "', which the project does not list",
-                        "/stages/" + PointerEscape(stage.name) + "/parameters/" + PointerEscape(stack),
-                        DidYouMean(stack, stack_names));
+      diagnostics.Error(
+          stage.location, "unknown-stack",
+          "stage '" + stage.name + "' sets parameters for stack '" + stack +
+              "', which the project does not list",
+          "/stages/" + PointerEscape(stage.name) + "/parameters/" + PointerEscape(stack),
+          DidYouMean(stack, stack_names));
     }
   }
   if (!project.default_stage.empty() && project.FindStage(project.default_stage) == nullptr) {

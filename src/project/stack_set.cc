@@ -34,13 +34,16 @@ const std::vector<std::string>& KnownTypes() {
   return types;
 }
 
-std::map<std::string, Value> PseudoParameters(const StackSetOptions& options, const std::string& stack_name) {
+std::map<std::string, Value> PseudoParameters(const StackSetOptions& options,
+                                              const std::string& stack_name) {
   bool china = StartsWith(options.region, "cn-");
   bool gov = StartsWith(options.region, "us-gov-");
   return {
       {"AWS::Region", Value::String(options.region)},
       {"AWS::AccountId", Value::String(options.account)},
-      {"AWS::Partition", Value::String(china ? "aws-cn" : gov ? "aws-us-gov" : "aws")},
+      {"AWS::Partition", Value::String(china ? "aws-cn"
+                                       : gov ? "aws-us-gov"
+                                             : "aws")},
       {"AWS::URLSuffix", Value::String(china ? "amazonaws.com.cn" : "amazonaws.com")},
       {"AWS::StackName", Value::String(stack_name)},
       {"AWS::StackId", Value::Unknown("AWS::StackId")},
@@ -95,7 +98,8 @@ class Builder {
     loaded.tmpl = std::make_shared<const Template>(std::move(*tmpl));
     loaded.parameters = BindParameters(*loaded.tmpl, Given(source, *loaded.tmpl),
                                        options_.project_mode, diagnostics_);
-    for (auto& [name, value] : PseudoParameters(options_, source.stack_name)) loaded.parameters[name] = value;
+    for (auto& [name, value] : PseudoParameters(options_, source.stack_name))
+      loaded.parameters[name] = value;
     stacks_.push_back(std::move(loaded));
     Loaded& stack = stacks_.back();
     stack.scope.tmpl = stack.tmpl.get();
@@ -107,7 +111,8 @@ class Builder {
   }
 
   // The stack's own values, plus the common values its template declares.
-  static std::map<std::string, GivenParameter> Given(const StackSource& source, const Template& tmpl) {
+  static std::map<std::string, GivenParameter> Given(const StackSource& source,
+                                                     const Template& tmpl) {
     std::map<std::string, GivenParameter> given = source.given;
     for (const auto& [name, value] : source.common) {
       if (tmpl.FindParameter(name) != nullptr) given.emplace(name, value);
@@ -119,9 +124,10 @@ class Builder {
   // when the template sets the property Ref returns to a value that needs no other resource.
   static Value StaticRef(Loaded& stack, const Resource& resource) {
     const ResourceSchema* schema = SchemaRegistry::Builtin().Find(resource.type);
-    const Node* named = schema == nullptr || schema->ref_property.empty() || resource.properties == nullptr
-                            ? nullptr
-                            : resource.properties->Find(schema->ref_property);
+    const Node* named =
+        schema == nullptr || schema->ref_property.empty() || resource.properties == nullptr
+            ? nullptr
+            : resource.properties->Find(schema->ref_property);
     if (named == nullptr) return Value::Unknown(resource.logical_id);
     ResolveScope scope = stack.scope;
     scope.ref = nullptr;  // no chains through other resources
@@ -129,7 +135,8 @@ class Builder {
     Diagnostics discard;
     Resolver resolver(scope, discard);
     auto value = resolver.Resolve(*named, "");
-    if (!value || !value->IsFullyKnown() || discard.has_errors()) return Value::Unknown(resource.logical_id);
+    if (!value || !value->IsFullyKnown() || discard.has_errors())
+      return Value::Unknown(resource.logical_id);
     return *value;
   }
 
@@ -147,7 +154,8 @@ class Builder {
         if (output.export_name == nullptr) continue;
         if (!output.condition.empty()) {
           auto condition = stacks_[i].conditions.find(output.condition);
-          if (condition == stacks_[i].conditions.end() || !condition->second) continue;  // not exported
+          if (condition == stacks_[i].conditions.end() || !condition->second)
+            continue;  // not exported
         }
         Value name = Quiet(stacks_[i], *output.export_name);
         if (name.IsUnknown() || name.AsString().empty()) continue;
@@ -156,8 +164,9 @@ class Builder {
         if (!inserted) {
           diagnostics_.Error(location, "duplicate-export",
                              "export '" + name.AsString() + "' is also exported by stack '" +
-                                 stacks_[it->second.stack].source.name + "' (" + it->second.location.file +
-                                 ":" + std::to_string(it->second.location.line) + ")",
+                                 stacks_[it->second.stack].source.name + "' (" +
+                                 it->second.location.file + ":" +
+                                 std::to_string(it->second.location.line) + ")",
                              "/Outputs/" + PointerEscape(output.name) + "/Export/Name");
         }
       }
@@ -174,7 +183,8 @@ class Builder {
         auto it = exports_.find(name.AsString());
         if (name.IsUnknown() || it == exports_.end() || it->second.stack == i) continue;
         set_.stack_graph.AddEdge({stacks_[i].source.name, stacks_[it->second.stack].source.name,
-                                  "ImportValue " + name.AsString(), stacks_[i].tmpl->At(*argument)});
+                                  "ImportValue " + name.AsString(),
+                                  stacks_[i].tmpl->At(*argument)});
       }
     }
     for (const auto& cycle : set_.stack_graph.Cycles()) {
@@ -182,8 +192,8 @@ class Builder {
       for (const auto* edge : cycle) path.push_back(edge->from);
       path.push_back(cycle.front()->from);
       diagnostics_.Error(cycle.front()->location, "dependency-cycle",
-                         "stacks import each other in a cycle: " + Join(path, " -> ") +
-                             " (via " + cycle.front()->label + ")");
+                         "stacks import each other in a cycle: " + Join(path, " -> ") + " (via " +
+                             cycle.front()->label + ")");
     }
   }
 
@@ -251,13 +261,15 @@ class Builder {
       const ResourceSchema* schema = SchemaRegistry::Builtin().Find(resource.type);
       if (it != done.end() && schema != nullptr && !schema->ref_property.empty()) {
         const Value& properties = out.resources[it->second].properties;
-        if (const Value* named = properties.Find(schema->ref_property); named && named->IsFullyKnown()) {
+        if (const Value* named = properties.Find(schema->ref_property);
+            named && named->IsFullyKnown()) {
           return *named;
         }
       }
       return Value::Unknown(resource.logical_id);
     };
-    stack.scope.get_att = [](const Resource& resource, const std::string& attribute) -> std::optional<Value> {
+    stack.scope.get_att = [](const Resource& resource,
+                             const std::string& attribute) -> std::optional<Value> {
       const ResourceSchema* schema = SchemaRegistry::Builtin().Find(resource.type);
       if (schema == nullptr) return Value::Unknown(resource.logical_id + "." + attribute);
       if (!schema->HasAttribute(attribute)) return std::nullopt;
@@ -267,7 +279,9 @@ class Builder {
       const ResourceSchema* schema = SchemaRegistry::Builtin().Find(resource.type);
       return schema ? schema->attributes : std::vector<std::string>{};
     };
-    stack.scope.import_value = [this, index](const std::string& name) { return Import(index, name); };
+    stack.scope.import_value = [this, index](const std::string& name) {
+      return Import(index, name);
+    };
 
     Resolver resolver(stack.scope, diagnostics_);
     for (const Resource* resource : ResourceOrder(stack)) {
@@ -279,7 +293,8 @@ class Builder {
       ResolvedOutput resolved;
       resolved.name = output.name;
       if (!output.condition.empty()) {
-        resolved.enabled = resolver.Condition(output.condition, *output.node, pointer + "/Condition");
+        resolved.enabled =
+            resolver.Condition(output.condition, *output.node, pointer + "/Condition");
       }
       if (output.value != nullptr) {
         auto value = resolver.Resolve(*output.value, pointer + "/Value");
@@ -287,7 +302,8 @@ class Builder {
       }
       if (output.export_name != nullptr) {
         Value name = Quiet(stack, *output.export_name);
-        resolver.Resolve(*output.export_name, pointer + "/Export/Name");  // report its problems once
+        resolver.Resolve(*output.export_name,
+                         pointer + "/Export/Name");  // report its problems once
         if (!name.IsUnknown()) resolved.export_name = name.AsString();
       }
       out.outputs.push_back(std::move(resolved));
@@ -310,15 +326,18 @@ class Builder {
         if (t.FindResource(target) != nullptr) continue;
         std::vector<std::string> ids;
         for (const auto& r : t.resources) ids.push_back(r.logical_id);
-        diagnostics_.Error(t.At(mark), "unresolved-ref",
-                           "DependsOn names '" + target + "', which is not a resource of this template",
-                           "/Resources/" + PointerEscape(resource.logical_id) + "/DependsOn",
-                           DidYouMean(target, ids));
+        diagnostics_.Error(
+            t.At(mark), "unresolved-ref",
+            "DependsOn names '" + target + "', which is not a resource of this template",
+            "/Resources/" + PointerEscape(resource.logical_id) + "/DependsOn",
+            DidYouMean(target, ids));
       }
       for (const auto& reference : ResourceReferences(t, resource)) {
-        GraphEdge edge{resource.logical_id, reference.target, ReferenceKindName(reference.kind), t.At(reference.mark)};
+        GraphEdge edge{resource.logical_id, reference.target, ReferenceKindName(reference.kind),
+                       t.At(reference.mark)};
         local.AddEdge(edge);
-        set_.resource_graph.AddEdge({prefix + edge.from, prefix + edge.to, edge.label, edge.location});
+        set_.resource_graph.AddEdge(
+            {prefix + edge.from, prefix + edge.to, edge.label, edge.location});
       }
       AddImportEdges(stack, resource);
     }
@@ -353,15 +372,17 @@ class Builder {
       const Output& output = *it->second.output;
       std::string label = "ImportValue " + name.AsString();
       std::string from = stack.source.name + "/" + resource.logical_id;
-      auto targets = output.value ? CollectReferences(*exporter.tmpl, *output.value) : std::vector<Reference>{};
+      auto targets = output.value ? CollectReferences(*exporter.tmpl, *output.value)
+                                  : std::vector<Reference>{};
       if (targets.empty()) {
-        set_.resource_graph.AddNode(exporter.source.name + "/Outputs." + output.name, exporter.source.name);
+        set_.resource_graph.AddNode(exporter.source.name + "/Outputs." + output.name,
+                                    exporter.source.name);
         set_.resource_graph.AddEdge({from, exporter.source.name + "/Outputs." + output.name, label,
                                      stack.tmpl->At(*argument)});
       }
       for (const auto& target : targets) {
-        set_.resource_graph.AddEdge({from, exporter.source.name + "/" + target.target, label,
-                                     stack.tmpl->At(*argument)});
+        set_.resource_graph.AddEdge(
+            {from, exporter.source.name + "/" + target.target, label, stack.tmpl->At(*argument)});
       }
     }
   }
@@ -377,10 +398,12 @@ class Builder {
     out.update_replace_policy = resource.update_replace_policy;
     if (!resource.condition.empty()) {
       const Node* at = resource.node->Find("Condition");
-      out.enabled = resolver.Condition(resource.condition, at ? *at : *resource.node, pointer + "/Condition");
+      out.enabled =
+          resolver.Condition(resource.condition, at ? *at : *resource.node, pointer + "/Condition");
     }
     for (const auto& reference : ResourceReferences(t, resource)) {
-      if (std::find(out.depends_on.begin(), out.depends_on.end(), reference.target) == out.depends_on.end()) {
+      if (std::find(out.depends_on.begin(), out.depends_on.end(), reference.target) ==
+          out.depends_on.end()) {
         out.depends_on.push_back(reference.target);
       }
     }
@@ -418,7 +441,8 @@ class Builder {
     }
     for (const std::string* policy : {&resource.deletion_policy, &resource.update_replace_policy}) {
       if (*policy != "Snapshot") continue;
-      const char* key = policy == &resource.deletion_policy ? "DeletionPolicy" : "UpdateReplacePolicy";
+      const char* key =
+          policy == &resource.deletion_policy ? "DeletionPolicy" : "UpdateReplacePolicy";
       const Node* at = resource.node->Find(key);
       diagnostics_.Error(t.At(at ? *at : *resource.node), "invalid-value",
                          std::string(key) + " Snapshot is not supported for " + resource.type +
@@ -427,8 +451,9 @@ class Builder {
     }
     if (!schema->engine_supported) {
       diagnostics_.Warning(t.At(*resource.type_node), "engine-unsupported",
-                           resource.type + " is accepted, but the streamform engine cannot run it; "
-                                           "it deploys only to AWS",
+                           resource.type +
+                               " is accepted, but the streamform engine cannot run it; "
+                               "it deploys only to AWS",
                            pointer + "/Type");
     }
     for (const auto& property : schema->engine_unsupported) {
@@ -452,7 +477,8 @@ class Builder {
     return LookupTokens(properties, Split(pointer.substr(prefix.size()), '/'), 0);
   }
 
-  static const Value* LookupTokens(const Value& value, const std::vector<std::string>& tokens, size_t i) {
+  static const Value* LookupTokens(const Value& value, const std::vector<std::string>& tokens,
+                                   size_t i) {
     if (i == tokens.size()) return &value;
     if (tokens[i] == "*") {
       for (const auto& item : value.items()) {
@@ -467,8 +493,8 @@ class Builder {
   void ReportUnknownType(const Template& t, const Resource& resource, const std::string& pointer) {
     if (StartsWith(resource.type, "AWS::Serverless::")) {
       diagnostics_.Error(t.At(*resource.type_node), "missing-transform",
-                         resource.type + " needs the SAM transform: add 'Transform: " + kSamTransform +
-                             "' at the top of the template",
+                         resource.type + " needs the SAM transform: add 'Transform: " +
+                             kSamTransform + "' at the top of the template",
                          pointer + "/Type");
       return;
     }
@@ -478,10 +504,11 @@ class Builder {
                          "unknown resource type '" + resource.type + "'", pointer + "/Type", hint);
       return;
     }
-    diagnostics_.Error(t.At(*resource.type_node), "unsupported-type",
-                       "resource type '" + resource.type + "' is not supported by streamform (supported: " +
-                           Join(KnownTypes(), ", ") + ")",
-                       pointer + "/Type");
+    diagnostics_.Error(
+        t.At(*resource.type_node), "unsupported-type",
+        "resource type '" + resource.type +
+            "' is not supported by streamform (supported: " + Join(KnownTypes(), ", ") + ")",
+        pointer + "/Type");
   }
 
   // A SAM function's local CodeUri must exist, relative to its template.
@@ -491,9 +518,10 @@ class Builder {
     if (code_uri == nullptr || !code_uri->IsScalar()) return;
     fs::path path = fs::path(t.file()).parent_path() / code_uri->scalar();
     if (!fs::exists(path)) {
-      diagnostics_.Error(t.At(*code_uri), "missing-code",
-                         "CodeUri '" + code_uri->scalar() + "' does not exist (looked for " + path.string() + ")",
-                         pointer + "/Properties/CodeUri");
+      diagnostics_.Error(
+          t.At(*code_uri), "missing-code",
+          "CodeUri '" + code_uri->scalar() + "' does not exist (looked for " + path.string() + ")",
+          pointer + "/Properties/CodeUri");
     }
   }
 
@@ -511,7 +539,8 @@ StackSet BuildStackSet(const std::vector<StackSource>& sources, const StackSetOp
   return Builder(options, diagnostics).Build(sources);
 }
 
-StackSet BuildProjectStackSet(const Project& project, const Stage& stage, Diagnostics& diagnostics) {
+StackSet BuildProjectStackSet(const Project& project, const Stage& stage,
+                              Diagnostics& diagnostics) {
   StackSetOptions options;
   options.stage = stage.name;
   options.region = stage.region.empty() ? project.default_region : stage.region;
@@ -523,8 +552,10 @@ StackSet BuildProjectStackSet(const Project& project, const Stage& stage, Diagno
     source.name = entry.name;
     source.path = (fs::path(project.directory) / entry.template_path).lexically_normal().string();
     source.stack_name = project.StackName(stage, entry.name);
-    if (auto own = stage.parameters.find(entry.name); own != stage.parameters.end()) source.given = own->second;
-    if (auto common = stage.parameters.find(""); common != stage.parameters.end()) source.common = common->second;
+    if (auto own = stage.parameters.find(entry.name); own != stage.parameters.end())
+      source.given = own->second;
+    if (auto common = stage.parameters.find(""); common != stage.parameters.end())
+      source.common = common->second;
     source.declared_at = entry.location;
     sources.push_back(std::move(source));
   }
@@ -538,7 +569,8 @@ StackSet BuildFileStackSet(const std::vector<std::string>& files, Diagnostics& d
     StackSource source;
     std::string stem = fs::path(file).stem().string();
     source.name = stem;
-    for (int n = 2; !names.insert(source.name).second; ++n) source.name = stem + "-" + std::to_string(n);
+    for (int n = 2; !names.insert(source.name).second; ++n)
+      source.name = stem + "-" + std::to_string(n);
     source.path = file;
     source.stack_name = source.name;
     sources.push_back(std::move(source));

@@ -27,8 +27,8 @@ namespace sf {
 struct ResolvedResource {
   std::string logical_id;
   std::string type;
-  bool enabled = true;  // false when its Condition is false for this stage
-  Value properties;     // a map
+  bool enabled = true;                  // false when its Condition is false for this stage
+  Value properties;                     // a map
   std::vector<std::string> depends_on;  // logical ids in the same stack (every reference)
   std::string deletion_policy;
   std::string update_replace_policy;

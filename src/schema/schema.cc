@@ -34,7 +34,8 @@ Result<ResourceSchema> ReadSchema(const nlohmann::json& json) {
   if (!json.contains("properties") || !json["properties"].is_object()) {
     return Fail(ErrorCode::kParse, schema.type_name + ": schema without properties");
   }
-  for (const auto& [name, value] : json["properties"].items()) schema.property_names.push_back(name);
+  for (const auto& [name, value] : json["properties"].items())
+    schema.property_names.push_back(name);
   schema.document = json;
   schema.required = Strings(json, "required");
   schema.create_only = Strings(json, "createOnlyProperties");
@@ -49,7 +50,8 @@ Result<ResourceSchema> ReadSchema(const nlohmann::json& json) {
     const auto& extension = json["x-streamform"];
     if (extension.contains("ref") && extension["ref"].is_string()) {
       std::string ref = extension["ref"].get<std::string>();
-      if (ref.rfind(kPropertiesPrefix, 0) == 0) ref = ref.substr(std::char_traits<char>::length(kPropertiesPrefix));
+      if (ref.rfind(kPropertiesPrefix, 0) == 0)
+        ref = ref.substr(std::char_traits<char>::length(kPropertiesPrefix));
       schema.ref_property = ref;
     }
     schema.ref_description = extension.value("refDescription", "");
@@ -84,7 +86,8 @@ const SchemaRegistry& SchemaRegistry::Builtin() {
     for (const auto& file : EmbeddedSchemas()) texts.emplace_back(file.content);
     auto built = FromTexts(texts);
     if (!built) {
-      std::fprintf(stderr, "streamform: built-in schemas are broken: %s\n", built.error().message.c_str());
+      std::fprintf(stderr, "streamform: built-in schemas are broken: %s\n",
+                   built.error().message.c_str());
       std::abort();
     }
     return std::move(*built);

@@ -20,8 +20,8 @@ struct ResourceSchema {
   nlohmann::json document;  // the whole schema
   std::vector<std::string> property_names;
   std::vector<std::string> required;
-  std::vector<std::string> attributes;  // "Arn", "Endpoint.Address": from readOnlyProperties
-  std::vector<std::string> create_only;              // JSON pointers, "/properties/Name"
+  std::vector<std::string> attributes;   // "Arn", "Endpoint.Address": from readOnlyProperties
+  std::vector<std::string> create_only;  // JSON pointers, "/properties/Name"
   std::vector<std::string> conditional_create_only;  // likewise
   std::string ref_property;  // the property Ref returns when set ("" if Ref is a generated id)
   std::string ref_description;

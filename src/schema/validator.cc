@@ -28,7 +28,8 @@ const std::regex* CompiledPattern(const std::string& pattern) {
 }
 
 std::optional<double> AsNumber(const Value& value) {
-  if (value.kind() != Value::Kind::kNumber && value.kind() != Value::Kind::kString) return std::nullopt;
+  if (value.kind() != Value::Kind::kNumber && value.kind() != Value::Kind::kString)
+    return std::nullopt;
   const std::string& text = value.text();
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
@@ -39,14 +40,16 @@ std::optional<double> AsNumber(const Value& value) {
 
 bool IsInteger(const Value& value) {
   auto number = AsNumber(value);
-  return number && std::floor(*number) == *number && value.text().find_first_of(".eE") == std::string::npos;
+  return number && std::floor(*number) == *number &&
+         value.text().find_first_of(".eE") == std::string::npos;
 }
 
 bool IsBoolean(const Value& value) {
   if (value.kind() == Value::Kind::kBool) return true;
   if (value.kind() != Value::Kind::kString) return false;
   std::string lower;
-  for (char c : value.text()) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : value.text())
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower == "true" || lower == "false";
 }
 
@@ -114,7 +117,8 @@ class Validator {
     if (schema.contains("enum")) CheckEnum(schema["enum"], value, pointer, where);
     if (value.IsList()) CheckArray(schema, value, pointer, where);
     if (value.IsMap()) CheckObject(schema, value, pointer, where);
-    if (!value.IsList() && !value.IsMap() && !value.IsNull()) CheckScalar(schema, value, pointer, where);
+    if (!value.IsList() && !value.IsMap() && !value.IsNull())
+      CheckScalar(schema, value, pointer, where);
     if (schema.contains("oneOf")) CheckAlternatives(schema["oneOf"], value, pointer, where, true);
     if (schema.contains("anyOf")) CheckAlternatives(schema["anyOf"], value, pointer, where, false);
   }
@@ -145,7 +149,8 @@ class Validator {
     return token.empty() ? "value" : "'" + token + "'";
   }
 
-  bool CheckType(const nlohmann::json& type, const Value& value, const std::string& pointer, Mark at) {
+  bool CheckType(const nlohmann::json& type, const Value& value, const std::string& pointer,
+                 Mark at) {
     std::vector<std::string> types;
     if (type.is_string()) types.push_back(type.get<std::string>());
     if (type.is_array()) {
@@ -161,7 +166,8 @@ class Validator {
     return false;
   }
 
-  void CheckEnum(const nlohmann::json& allowed, const Value& value, const std::string& pointer, Mark at) {
+  void CheckEnum(const nlohmann::json& allowed, const Value& value, const std::string& pointer,
+                 Mark at) {
     std::vector<std::string> options;
     for (const auto& option : allowed) {
       std::string text = option.is_string() ? option.get<std::string>() : option.dump();
@@ -173,13 +179,15 @@ class Validator {
           DidYouMean(value.AsString(), options));
   }
 
-  void CheckScalar(const nlohmann::json& schema, const Value& value, const std::string& pointer, Mark at) {
+  void CheckScalar(const nlohmann::json& schema, const Value& value, const std::string& pointer,
+                   Mark at) {
     const std::string& text = value.text();
     if (schema.contains("pattern") && value.kind() == Value::Kind::kString) {
       if (const std::regex* pattern = CompiledPattern(schema["pattern"].get<std::string>())) {
         if (!std::regex_search(text, *pattern)) {
           Error(at, pointer, "invalid-value",
-                Name(pointer) + " '" + text + "' does not match the pattern " + schema["pattern"].get<std::string>());
+                Name(pointer) + " '" + text + "' does not match the pattern " +
+                    schema["pattern"].get<std::string>());
         }
       }
     }
@@ -203,13 +211,16 @@ class Validator {
     }
   }
 
-  void CheckArray(const nlohmann::json& schema, const Value& value, const std::string& pointer, Mark at) {
+  void CheckArray(const nlohmann::json& schema, const Value& value, const std::string& pointer,
+                  Mark at) {
     size_t size = value.items().size();
     if (schema.contains("minItems") && size < schema["minItems"].get<size_t>()) {
-      Error(at, pointer, "invalid-value", Name(pointer) + " needs at least " + schema["minItems"].dump() + " items");
+      Error(at, pointer, "invalid-value",
+            Name(pointer) + " needs at least " + schema["minItems"].dump() + " items");
     }
     if (schema.contains("maxItems") && size > schema["maxItems"].get<size_t>()) {
-      Error(at, pointer, "invalid-value", Name(pointer) + " takes at most " + schema["maxItems"].dump() + " items");
+      Error(at, pointer, "invalid-value",
+            Name(pointer) + " takes at most " + schema["maxItems"].dump() + " items");
     }
     if (schema.value("uniqueItems", false)) {
       for (size_t i = 0; i < size; ++i) {
@@ -217,8 +228,8 @@ class Validator {
           if (value.items()[i].IsFullyKnown() && value.items()[i] == value.items()[j]) {
             Mark where = value.items()[i].origin().line != 0 ? value.items()[i].origin() : at;
             Error(where, pointer + "/" + std::to_string(i), "invalid-value",
-                  Name(pointer) + " lists the same item twice (items " + std::to_string(j) + " and " +
-                      std::to_string(i) + ")");
+                  Name(pointer) + " lists the same item twice (items " + std::to_string(j) +
+                      " and " + std::to_string(i) + ")");
             break;
           }
         }
@@ -230,7 +241,8 @@ class Validator {
     }
   }
 
-  void CheckObject(const nlohmann::json& schema, const Value& value, const std::string& pointer, Mark at) {
+  void CheckObject(const nlohmann::json& schema, const Value& value, const std::string& pointer,
+                   Mark at) {
     const nlohmann::json empty = nlohmann::json::object();
     const nlohmann::json& properties = schema.contains("properties") ? schema["properties"] : empty;
     for (const auto& [key, member] : value.members()) {
@@ -281,8 +293,8 @@ class Validator {
     return nullptr;
   }
 
-  void CheckAlternatives(const nlohmann::json& options, const Value& value, const std::string& pointer,
-                         Mark at, bool exactly_one) {
+  void CheckAlternatives(const nlohmann::json& options, const Value& value,
+                         const std::string& pointer, Mark at, bool exactly_one) {
     int matches = 0;
     for (const auto& option : options) {
       Diagnostics trial;
@@ -292,7 +304,7 @@ class Validator {
     if (matches == 0 || (exactly_one && matches > 1)) {
       Error(at, pointer, "invalid-value",
             Name(pointer) + (matches == 0 ? " matches none of the allowed forms"
-                                           : " matches more than one of the exclusive forms"));
+                                          : " matches more than one of the exclusive forms"));
     }
   }
 

@@ -8,10 +8,9 @@ namespace sf {
 
 const std::vector<std::string>& IntrinsicNames() {
   static const std::vector<std::string> names = {
-      "Ref",         "Condition",  "Fn::Sub",       "Fn::GetAtt",       "Fn::Join",
-      "Fn::Select",  "Fn::Split",  "Fn::If",        "Fn::Equals",       "Fn::And",
-      "Fn::Or",      "Fn::Not",    "Fn::FindInMap", "Fn::ImportValue",  "Fn::Base64",
-      "Fn::GetAZs"};
+      "Ref",           "Condition",       "Fn::Sub",    "Fn::GetAtt", "Fn::Join", "Fn::Select",
+      "Fn::Split",     "Fn::If",          "Fn::Equals", "Fn::And",    "Fn::Or",   "Fn::Not",
+      "Fn::FindInMap", "Fn::ImportValue", "Fn::Base64", "Fn::GetAZs"};
   return names;
 }
 
@@ -88,7 +87,8 @@ void Normalize(Node& node, const std::string& file, Diagnostics& diagnostics) {
   }
   const std::string& name = IntrinsicNames()[static_cast<size_t>(it - tags.begin())];
   Mark mark = node.mark();
-  Node argument = name == "Fn::GetAtt" && node.IsScalar() ? GetAttArguments(node, tag.size()) : std::move(node);
+  Node argument =
+      name == "Fn::GetAtt" && node.IsScalar() ? GetAttArguments(node, tag.size()) : std::move(node);
   Node call = Node::Map(mark);
   call.entries().emplace_back(Node::Scalar(name, mark), std::move(argument));
   node = std::move(call);

@@ -12,18 +12,34 @@ namespace sf {
 
 namespace {
 
-const std::vector<std::string> kSections = {"AWSTemplateFormatVersion", "Description", "Metadata",
-                                            "Transform", "Parameters", "Rules", "Mappings",
-                                            "Conditions", "Resources", "Outputs", "Globals"};
-const std::vector<std::string> kParameterKeys = {
-    "Type",      "Default",   "AllowedValues", "AllowedPattern", "MinLength",
-    "MaxLength", "MinValue",  "MaxValue",      "NoEcho",         "Description",
-    "ConstraintDescription"};
+const std::vector<std::string> kSections = {"AWSTemplateFormatVersion",
+                                            "Description",
+                                            "Metadata",
+                                            "Transform",
+                                            "Parameters",
+                                            "Rules",
+                                            "Mappings",
+                                            "Conditions",
+                                            "Resources",
+                                            "Outputs",
+                                            "Globals"};
+const std::vector<std::string> kParameterKeys = {"Type",
+                                                 "Default",
+                                                 "AllowedValues",
+                                                 "AllowedPattern",
+                                                 "MinLength",
+                                                 "MaxLength",
+                                                 "MinValue",
+                                                 "MaxValue",
+                                                 "NoEcho",
+                                                 "Description",
+                                                 "ConstraintDescription"};
 const std::vector<std::string> kParameterTypes = {"String", "Number", "CommaDelimitedList",
                                                   "List<Number>"};
 const std::vector<std::string> kResourceKeys = {
-    "Type",      "Properties",     "DependsOn",    "Condition",    "DeletionPolicy",
-    "UpdateReplacePolicy", "Metadata", "CreationPolicy", "UpdatePolicy"};
+    "Type",      "Properties",     "DependsOn",
+    "Condition", "DeletionPolicy", "UpdateReplacePolicy",
+    "Metadata",  "CreationPolicy", "UpdatePolicy"};
 const std::vector<std::string> kDeletionPolicies = {"Delete", "Retain", "Snapshot",
                                                     "RetainExceptOnCreate"};
 const std::vector<std::string> kOutputKeys = {"Value", "Export", "Condition", "Description"};
@@ -39,7 +55,8 @@ class Reader {
     t.document = document_;
     const Node& root = document_->root;
     if (root.IsNull()) {
-      Error(root, "not-a-template", "the file is empty; a template needs at least a Resources section", "");
+      Error(root, "not-a-template",
+            "the file is empty; a template needs at least a Resources section", "");
       return t;
     }
     if (!root.IsMap()) {
@@ -57,14 +74,16 @@ class Reader {
     if (const Node* parameters = Section(root, "Parameters")) ReadParameters(*parameters, t);
     if (const Node* mappings = Section(root, "Mappings")) ReadMappings(*mappings, t);
     if (const Node* conditions = Section(root, "Conditions")) {
-      for (const auto& [name, node] : conditions->entries()) t.conditions.emplace_back(name.scalar(), &node);
+      for (const auto& [name, node] : conditions->entries())
+        t.conditions.emplace_back(name.scalar(), &node);
     }
     const Node* resources = Section(root, "Resources");
     if (resources == nullptr) {
       if (const Node* empty = root.Find("Resources"); empty == nullptr) {
         Error(root, "missing-section", "a template needs a Resources section", "");
       } else if (empty->IsNull()) {
-        Error(*empty, "missing-section", "Resources must declare at least one resource", "/Resources");
+        Error(*empty, "missing-section", "Resources must declare at least one resource",
+              "/Resources");
       }
     } else {
       if (resources->entries().empty()) {
@@ -82,8 +101,8 @@ class Reader {
  private:
   void Error(const Node& node, std::string code, std::string message, std::string pointer,
              std::string hint = "") {
-    diagnostics_.Error(document_->At(node), std::move(code), std::move(message),
-                       std::move(pointer), std::move(hint));
+    diagnostics_.Error(document_->At(node), std::move(code), std::move(message), std::move(pointer),
+                       std::move(hint));
   }
 
   // Reports every key of `node` not in `known`, as "unknown <what> '<key>'".
@@ -102,7 +121,8 @@ class Reader {
     if (node == nullptr) return nullptr;
     if (!node->IsMap()) {
       if (node->IsNull()) return nullptr;  // "Outputs:" with nothing under it
-      Error(*node, "wrong-type", std::string(name) + " must be a mapping, not a " + node->KindName(),
+      Error(*node, "wrong-type",
+            std::string(name) + " must be a mapping, not a " + node->KindName(),
             std::string("/") + name);
       return nullptr;
     }
@@ -133,14 +153,16 @@ class Reader {
       }
       for (const Node* name : names) {
         if (!name->IsScalar()) {
-          Error(*name, "wrong-type", "a Transform is named by a string (macros with parameters are not supported)",
+          Error(*name, "wrong-type",
+                "a Transform is named by a string (macros with parameters are not supported)",
                 "/Transform");
           continue;
         }
         t.transforms.push_back(name->scalar());
         if (name->scalar() != kSamTransform) {
           Error(*name, "unsupported-transform",
-                "transform '" + name->scalar() + "' is not supported; streamform runs only " + kSamTransform,
+                "transform '" + name->scalar() + "' is not supported; streamform runs only " +
+                    kSamTransform,
                 "/Transform", DidYouMean(name->scalar(), {kSamTransform}));
         }
       }
@@ -177,12 +199,13 @@ class Reader {
         if (aws_specific) {
           bool list = StartsWith(p.type, "List<");
           bool ssm = p.type.find("SSM::Parameter") != std::string::npos;
-          diagnostics_.Warning(document_->At(*type), "unchecked-parameter-type",
-                               "parameter type '" + p.type + "' is treated as " +
-                                   (list ? "a CommaDelimitedList" : "a String") +
-                                   ": streamform cannot check AWS-specific values offline" +
-                                   (ssm ? ", and its value is the parameter's name, not the stored value" : ""),
-                               pointer + "/Type");
+          diagnostics_.Warning(
+              document_->At(*type), "unchecked-parameter-type",
+              "parameter type '" + p.type + "' is treated as " +
+                  (list ? "a CommaDelimitedList" : "a String") +
+                  ": streamform cannot check AWS-specific values offline" +
+                  (ssm ? ", and its value is the parameter's name, not the stored value" : ""),
+              pointer + "/Type");
         } else if (!known) {
           Error(*type, "unknown-parameter-type", "unknown parameter type '" + p.type + "'",
                 pointer + "/Type", DidYouMean(p.type, kParameterTypes));
@@ -207,18 +230,20 @@ class Reader {
           p.allowed_pattern.reset();
         }
       }
-      for (auto [key, slot] : {std::pair{"MinLength", &p.min_length}, {"MaxLength", &p.max_length},
-                               {"MinValue", &p.min_value}, {"MaxValue", &p.max_value}}) {
+      for (auto [key, slot] : {std::pair{"MinLength", &p.min_length},
+                               {"MaxLength", &p.max_length},
+                               {"MinValue", &p.min_value},
+                               {"MaxValue", &p.max_value}}) {
         const Node* bound = node.Find(key);
         if (bound == nullptr) continue;
         *slot = Number(bound);
         if (!*slot) {
-          Error(*bound, "wrong-type", std::string(key) + " must be a number",
-                pointer + "/" + key);
+          Error(*bound, "wrong-type", std::string(key) + " must be a number", pointer + "/" + key);
         }
       }
       if (const Node* no_echo = node.Find("NoEcho")) p.no_echo = no_echo->scalar() == "true";
-      if (const Node* text = node.Find("ConstraintDescription")) p.constraint_description = text->scalar();
+      if (const Node* text = node.Find("ConstraintDescription"))
+        p.constraint_description = text->scalar();
       t.parameters.push_back(std::move(p));
     }
   }
@@ -228,7 +253,8 @@ class Reader {
     for (const auto& [name, map] : section.entries()) {
       std::string pointer = "/Mappings/" + PointerEscape(name.scalar());
       if (!map.IsMap()) {
-        Error(map, "wrong-type", "mapping '" + name.scalar() + "' must be a mapping of keys", pointer);
+        Error(map, "wrong-type", "mapping '" + name.scalar() + "' must be a mapping of keys",
+              pointer);
         continue;
       }
       for (const auto& [key, level] : map.entries()) {
@@ -242,7 +268,8 @@ class Reader {
     }
   }
 
-  std::vector<std::pair<std::string, Mark>> ReadDependsOn(const Node& node, const std::string& pointer) {
+  std::vector<std::pair<std::string, Mark>> ReadDependsOn(const Node& node,
+                                                          const std::string& pointer) {
     std::vector<std::pair<std::string, Mark>> out;
     if (node.IsScalar()) {
       out.emplace_back(node.scalar(), node.mark());
@@ -262,14 +289,14 @@ class Reader {
 
   std::string ReadPolicy(const Node* node, const char* name, const std::string& pointer) {
     if (node == nullptr) return "";
-    if (node->IsScalar() &&
-        std::find(kDeletionPolicies.begin(), kDeletionPolicies.end(), node->scalar()) !=
-            kDeletionPolicies.end()) {
+    if (node->IsScalar() && std::find(kDeletionPolicies.begin(), kDeletionPolicies.end(),
+                                      node->scalar()) != kDeletionPolicies.end()) {
       return node->scalar();
     }
     Error(*node, "invalid-value",
           std::string(name) + " must be one of " + Join(kDeletionPolicies, ", "),
-          pointer + "/" + name, node->IsScalar() ? DidYouMean(node->scalar(), kDeletionPolicies) : "");
+          pointer + "/" + name,
+          node->IsScalar() ? DidYouMean(node->scalar(), kDeletionPolicies) : "");
     return "";
   }
 
@@ -302,7 +329,8 @@ class Reader {
       Error(*r.properties, "wrong-type", "Properties must be a mapping", pointer + "/Properties");
       r.properties = nullptr;
     }
-    if (const Node* depends = node.Find("DependsOn")) r.depends_on = ReadDependsOn(*depends, pointer + "/DependsOn");
+    if (const Node* depends = node.Find("DependsOn"))
+      r.depends_on = ReadDependsOn(*depends, pointer + "/DependsOn");
     if (const Node* condition = node.Find("Condition")) {
       if (condition->IsScalar()) {
         r.condition = condition->scalar();
@@ -312,7 +340,8 @@ class Reader {
       }
     }
     r.deletion_policy = ReadPolicy(node.Find("DeletionPolicy"), "DeletionPolicy", pointer);
-    r.update_replace_policy = ReadPolicy(node.Find("UpdateReplacePolicy"), "UpdateReplacePolicy", pointer);
+    r.update_replace_policy =
+        ReadPolicy(node.Find("UpdateReplacePolicy"), "UpdateReplacePolicy", pointer);
     t.resources.push_back(std::move(r));
   }
 

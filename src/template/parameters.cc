@@ -30,7 +30,9 @@ class Checker {
  public:
   Checker(const Parameter& parameter, SourceLocation location, std::string pointer,
           Diagnostics& diagnostics)
-      : p_(parameter), location_(std::move(location)), pointer_(std::move(pointer)),
+      : p_(parameter),
+        location_(std::move(location)),
+        pointer_(std::move(pointer)),
         diagnostics_(diagnostics) {}
 
   bool Check(const std::string& text, bool numeric) {
@@ -53,24 +55,28 @@ class Checker {
       double length = static_cast<double>(Utf8Length(text));
       if (p_.min_length && length < *p_.min_length) {
         ok = Fail("parameter-constraint", "parameter " + p_.name + ": " + shown +
-                                              " is shorter than MinLength " + Format(*p_.min_length));
+                                              " is shorter than MinLength " +
+                                              Format(*p_.min_length));
       }
       if (p_.max_length && length > *p_.max_length) {
-        ok = Fail("parameter-constraint", "parameter " + p_.name + ": " + shown +
-                                              " is longer than MaxLength " + Format(*p_.max_length));
+        ok =
+            Fail("parameter-constraint", "parameter " + p_.name + ": " + shown +
+                                             " is longer than MaxLength " + Format(*p_.max_length));
       }
     }
-    if (!p_.allowed_values.empty() &&
-        std::find(p_.allowed_values.begin(), p_.allowed_values.end(), text) == p_.allowed_values.end()) {
-      ok = Fail("allowed-values", "parameter " + p_.name + ": " + shown +
-                                      " is not one of the AllowedValues [" + Join(p_.allowed_values, ", ") + "]",
+    if (!p_.allowed_values.empty() && std::find(p_.allowed_values.begin(), p_.allowed_values.end(),
+                                                text) == p_.allowed_values.end()) {
+      ok = Fail("allowed-values",
+                "parameter " + p_.name + ": " + shown + " is not one of the AllowedValues [" +
+                    Join(p_.allowed_values, ", ") + "]",
                 DidYouMean(text, p_.allowed_values));
     }
     if (p_.allowed_pattern) {
       std::regex pattern(*p_.allowed_pattern);
       if (!std::regex_match(text, pattern)) {
-        ok = Fail("allowed-pattern", "parameter " + p_.name + ": " + shown +
-                                         " does not match AllowedPattern '" + *p_.allowed_pattern + "'",
+        ok = Fail("allowed-pattern",
+                  "parameter " + p_.name + ": " + shown + " does not match AllowedPattern '" +
+                      *p_.allowed_pattern + "'",
                   p_.constraint_description);
       }
     }
@@ -146,22 +152,24 @@ std::map<std::string, Value> BindParameters(const Template& tmpl,
                         "/Parameters/" + PointerEscape(p.name));
       continue;
     }
-    bool list_type = p.type == "CommaDelimitedList" || p.type == "List<Number>" ||
-                     StartsWith(p.type, "List<");
+    bool list_type =
+        p.type == "CommaDelimitedList" || p.type == "List<Number>" || StartsWith(p.type, "List<");
     bool numeric = p.type == "Number" || p.type == "List<Number>";
     if (value.IsList() && !list_type) {
-      diagnostics.Error(location, "wrong-type", "parameter " + p.name + " is a " + p.type + ", not a list",
-                        pointer);
+      diagnostics.Error(location, "wrong-type",
+                        "parameter " + p.name + " is a " + p.type + ", not a list", pointer);
       continue;
     }
     if (value.IsMap()) {
-      diagnostics.Error(location, "wrong-type", "parameter " + p.name + " cannot be a mapping", pointer);
+      diagnostics.Error(location, "wrong-type", "parameter " + p.name + " cannot be a mapping",
+                        pointer);
       continue;
     }
     Checker checker(p, location, pointer, diagnostics);
     std::vector<std::string> items = Items(value, list_type);
     bool ok = true;
-    for (const auto& item : items) ok = checker.Check(list_type ? std::string(item) : item, numeric) && ok;
+    for (const auto& item : items)
+      ok = checker.Check(list_type ? std::string(item) : item, numeric) && ok;
     if (!ok) continue;
     if (list_type) {
       Value list = Value::List();

@@ -26,7 +26,8 @@ void AddIfResource(const Template& tmpl, const std::string& name, Reference::Kin
 }
 
 // Variables of a Fn::Sub string: ${Name} and ${Name.Attr}; ${!Literal} is not a variable.
-void SubVariables(const Template& tmpl, const Node& text, const Node* locals, std::vector<Reference>& out) {
+void SubVariables(const Template& tmpl, const Node& text, const Node* locals,
+                  std::vector<Reference>& out) {
   const std::string& s = text.scalar();
   for (size_t start = s.find("${"); start != std::string::npos; start = s.find("${", start + 2)) {
     size_t end = s.find('}', start);
@@ -53,14 +54,16 @@ void Walk(const Template& tmpl, const Node& node, std::vector<Reference>& out) {
     return;
   }
   if (name == "Fn::GetAtt" && argument.IsSequence() && !argument.items().empty()) {
-    AddIfResource(tmpl, argument.items()[0].scalar(), Reference::Kind::kGetAtt, argument.mark(), out);
+    AddIfResource(tmpl, argument.items()[0].scalar(), Reference::Kind::kGetAtt, argument.mark(),
+                  out);
     return;
   }
   if (name == "Fn::Sub") {
     if (argument.IsScalar()) {
       SubVariables(tmpl, argument, nullptr, out);
     } else if (argument.IsSequence() && argument.items().size() == 2) {
-      if (argument.items()[0].IsScalar()) SubVariables(tmpl, argument.items()[0], &argument.items()[1], out);
+      if (argument.items()[0].IsScalar())
+        SubVariables(tmpl, argument.items()[0], &argument.items()[1], out);
       Walk(tmpl, argument.items()[1], out);
     }
     return;

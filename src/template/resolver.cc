@@ -84,7 +84,8 @@ std::optional<Value> Resolver::ResolveIntrinsic(std::string_view name, const Nod
     result = std::move(*value);
   } else if (name == "Fn::GetAtt") {
     if (in_condition_) {
-      return Broken(call, pointer, "conditions can refer only to parameters; Fn::GetAtt cannot be used here");
+      return Broken(call, pointer,
+                    "conditions can refer only to parameters; Fn::GetAtt cannot be used here");
     }
     result = GetAtt(argument, pointer);
   } else if (name == "Fn::Sub") {
@@ -106,8 +107,9 @@ std::optional<Value> Resolver::ResolveIntrinsic(std::string_view name, const Nod
   } else if (name == "Fn::Equals" || name == "Fn::And" || name == "Fn::Or" || name == "Fn::Not" ||
              name == "Condition") {
     if (!in_condition_) {
-      return Broken(call, pointer,
-                    std::string(name) + " can only be used in Conditions, or in the condition of Fn::If");
+      return Broken(
+          call, pointer,
+          std::string(name) + " can only be used in Conditions, or in the condition of Fn::If");
     }
     result = Value::Bool(ConditionExpression(call, pointer));
   } else {
@@ -125,7 +127,8 @@ std::vector<std::string> Resolver::ReferenceableNames() const {
 }
 
 Value Resolver::Ref(const Node& argument, const std::string& pointer) {
-  if (!argument.IsScalar()) return Broken(argument, pointer, "Ref takes the name of a parameter or resource");
+  if (!argument.IsScalar())
+    return Broken(argument, pointer, "Ref takes the name of a parameter or resource");
   return RefName(argument.scalar(), argument, pointer);
 }
 
@@ -139,7 +142,8 @@ Value Resolver::RefName(const std::string& name, const Node& at, const std::stri
   }
   if (const Resource* resource = scope_.tmpl->FindResource(name)) {
     if (in_condition_) {
-      return Broken(at, pointer, "conditions can refer only to parameters, not to resource '" + name + "'");
+      return Broken(at, pointer,
+                    "conditions can refer only to parameters, not to resource '" + name + "'");
     }
     return scope_.ref ? scope_.ref(*resource) : Value::Unknown(name);
   }
@@ -152,7 +156,8 @@ Value Resolver::RefName(const std::string& name, const Node& at, const std::stri
 
 Value Resolver::GetAtt(const Node& argument, const std::string& pointer) {
   if (!argument.IsSequence() || argument.items().size() != 2 || !argument.items()[0].IsScalar()) {
-    return Broken(argument, pointer, "Fn::GetAtt takes [LogicalId, Attribute] or 'LogicalId.Attribute'");
+    return Broken(argument, pointer,
+                  "Fn::GetAtt takes [LogicalId, Attribute] or 'LogicalId.Attribute'");
   }
   const Node& attribute = argument.items()[1];
   std::string attribute_name;
@@ -172,8 +177,9 @@ Value Resolver::GetAttNamed(const std::string& id, const std::string& attribute,
   if (resource == nullptr) {
     std::vector<std::string> ids;
     for (const auto& r : scope_.tmpl->resources) ids.push_back(r.logical_id);
-    diagnostics_.Error(scope_.tmpl->At(at), "unresolved-ref", "Fn::GetAtt of '" + id +
-                       "', which is not a resource of this template", pointer, DidYouMean(id, ids));
+    diagnostics_.Error(scope_.tmpl->At(at), "unresolved-ref",
+                       "Fn::GetAtt of '" + id + "', which is not a resource of this template",
+                       pointer, DidYouMean(id, ids));
     return Value::Unknown(id + "." + attribute);
   }
   if (!scope_.get_att) return Value::Unknown(id + "." + attribute);
@@ -212,7 +218,8 @@ Value Resolver::Sub(const Node& argument, const std::string& pointer) {
     text = &argument.items()[0];
     variables = &argument.items()[1];
   }
-  if (!text->IsScalar()) return Broken(*text, pointer, "the string of Fn::Sub must be a literal string");
+  if (!text->IsScalar())
+    return Broken(*text, pointer, "the string of Fn::Sub must be a literal string");
 
   const std::string& s = text->scalar();
   std::string out;
@@ -280,7 +287,9 @@ Value Resolver::Join(const Node& argument, const std::string& pointer) {
   Value delimiter = ResolveString(argument.items()[0], pointer + "/0", "the delimiter of Fn::Join");
   auto list = Resolve(argument.items()[1], pointer + "/1");
   if (!list || list->IsUnknown() || delimiter.IsUnknown()) return Value::Unknown("Fn::Join");
-  if (!list->IsList()) return Broken(argument.items()[1], pointer + "/1", "the second argument of Fn::Join must be a list");
+  if (!list->IsList())
+    return Broken(argument.items()[1], pointer + "/1",
+                  "the second argument of Fn::Join must be a list");
   std::vector<std::string> parts;
   bool known = true;
   for (const auto& item : list->items()) {
@@ -304,12 +313,16 @@ Value Resolver::Select(const Node& argument, const std::string& pointer) {
   char* end = nullptr;
   long position = std::strtol(index.text().c_str(), &end, 10);
   if (index.text().empty() || *end != '\0' || position < 0) {
-    return Broken(argument.items()[0], pointer + "/0", "the index of Fn::Select must be a whole number");
+    return Broken(argument.items()[0], pointer + "/0",
+                  "the index of Fn::Select must be a whole number");
   }
-  if (!list->IsList()) return Broken(argument.items()[1], pointer + "/1", "the second argument of Fn::Select must be a list");
+  if (!list->IsList())
+    return Broken(argument.items()[1], pointer + "/1",
+                  "the second argument of Fn::Select must be a list");
   if (static_cast<size_t>(position) >= list->items().size()) {
-    return Broken(argument, pointer, "Fn::Select index " + index.text() + " is out of range (the list has " +
-                                         std::to_string(list->items().size()) + " items)");
+    return Broken(argument, pointer,
+                  "Fn::Select index " + index.text() + " is out of range (the list has " +
+                      std::to_string(list->items().size()) + " items)");
   }
   return list->items()[static_cast<size_t>(position)];
 }
@@ -318,17 +331,20 @@ Value Resolver::Split(const Node& argument, const std::string& pointer) {
   if (!argument.IsSequence() || argument.items().size() != 2) {
     return Broken(argument, pointer, "Fn::Split takes [delimiter, string]");
   }
-  Value delimiter = ResolveString(argument.items()[0], pointer + "/0", "the delimiter of Fn::Split");
+  Value delimiter =
+      ResolveString(argument.items()[0], pointer + "/0", "the delimiter of Fn::Split");
   Value text = ResolveString(argument.items()[1], pointer + "/1", "the source of Fn::Split");
   if (delimiter.IsUnknown() || text.IsUnknown()) return Value::Unknown("Fn::Split");
-  if (delimiter.text().empty()) return Broken(argument.items()[0], pointer + "/0", "the delimiter of Fn::Split is empty");
+  if (delimiter.text().empty())
+    return Broken(argument.items()[0], pointer + "/0", "the delimiter of Fn::Split is empty");
   Value list = Value::List();
   const std::string& s = text.text();
   const std::string& d = delimiter.text();
   size_t start = 0;
   while (true) {
     size_t found = s.find(d, start);
-    list.items().push_back(Value::String(s.substr(start, found == std::string::npos ? found : found - start)));
+    list.items().push_back(
+        Value::String(s.substr(start, found == std::string::npos ? found : found - start)));
     if (found == std::string::npos) break;
     start = found + d.size();
   }
@@ -341,7 +357,8 @@ Value Resolver::FindInMap(const Node& argument, const std::string& pointer) {
   }
   std::string keys[3];
   for (size_t i = 0; i < 3; ++i) {
-    Value key = ResolveString(argument.items()[i], pointer + "/" + std::to_string(i), "a key of Fn::FindInMap");
+    Value key = ResolveString(argument.items()[i], pointer + "/" + std::to_string(i),
+                              "a key of Fn::FindInMap");
     if (key.IsUnknown()) return Value::Unknown("Fn::FindInMap");
     keys[i] = key.text();
   }
@@ -356,13 +373,14 @@ Value Resolver::FindInMap(const Node& argument, const std::string& pointer) {
       }
       std::string where = path.empty() ? "Mappings" : "mapping " + sf::Join(path, ".");
       return Broken(argument.items()[i], pointer + "/" + std::to_string(i),
-                    "Fn::FindInMap: " + where + " has no key '" + keys[i] + "'", DidYouMean(keys[i], names));
+                    "Fn::FindInMap: " + where + " has no key '" + keys[i] + "'",
+                    DidYouMean(keys[i], names));
     }
     path.push_back(keys[i]);
     level = next;
   }
-  auto value = Resolve(*level, "/Mappings/" + PointerEscape(keys[0]) + "/" + PointerEscape(keys[1]) +
-                                   "/" + PointerEscape(keys[2]));
+  auto value = Resolve(*level, "/Mappings/" + PointerEscape(keys[0]) + "/" +
+                                   PointerEscape(keys[1]) + "/" + PointerEscape(keys[2]));
   return value ? *value : Value();
 }
 
@@ -394,7 +412,8 @@ Value Resolver::GetAZs(const Node& argument, const std::string& pointer) {
     if (it == scope_.parameters.end()) return Value::Unknown("Fn::GetAZs");
     name = it->second.text();
   }
-  return Value::List({Value::String(name + "a"), Value::String(name + "b"), Value::String(name + "c")});
+  return Value::List(
+      {Value::String(name + "a"), Value::String(name + "b"), Value::String(name + "c")});
 }
 
 std::optional<Value> Resolver::If(const Node& argument, const std::string& pointer) {
@@ -423,7 +442,8 @@ bool Resolver::Condition(const std::string& name, const Node& at, const std::str
   }
   if (evaluating_.count(name) != 0) {
     diagnostics_.Error(scope_.tmpl->At(*definition), "dependency-cycle",
-                       "condition '" + name + "' depends on itself", "/Conditions/" + PointerEscape(name));
+                       "condition '" + name + "' depends on itself",
+                       "/Conditions/" + PointerEscape(name));
     return false;
   }
   evaluating_.insert(name);
@@ -437,7 +457,8 @@ bool Resolver::Condition(const std::string& name, const Node& at, const std::str
 }
 
 std::map<std::string, bool> Resolver::AllConditions() {
-  for (const auto& [name, node] : scope_.tmpl->conditions) Condition(name, *node, "/Conditions/" + PointerEscape(name));
+  for (const auto& [name, node] : scope_.tmpl->conditions)
+    Condition(name, *node, "/Conditions/" + PointerEscape(name));
   return conditions_;
 }
 
@@ -452,7 +473,8 @@ bool Resolver::ConditionExpression(const Node& node, const std::string& pointer)
 
   std::string_view name = IntrinsicName(node, true);
   if (name.empty()) {
-    Broken(node, pointer, "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or a Condition reference");
+    Broken(node, pointer,
+           "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or a Condition reference");
     return false;
   }
   const Node& argument = node.entries().front().second;

@@ -51,8 +51,8 @@ class Resolver {
   std::map<std::string, bool> AllConditions();
 
  private:
-  std::optional<Value> ResolveIntrinsic(std::string_view name, const Node& argument, const Node& call,
-                                        const std::string& pointer);
+  std::optional<Value> ResolveIntrinsic(std::string_view name, const Node& argument,
+                                        const Node& call, const std::string& pointer);
   Value Ref(const Node& argument, const std::string& pointer);
   Value RefName(const std::string& name, const Node& at, const std::string& pointer);
   Value GetAtt(const Node& argument, const std::string& pointer);

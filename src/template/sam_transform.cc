@@ -9,39 +9,94 @@ namespace sf {
 namespace {
 
 // Function properties SAM documents, and the subset streamform expands.
-const std::vector<std::string> kFunctionProperties = {
-    "Architectures", "AssumeRolePolicyDocument", "AutoPublishAlias", "AutoPublishCodeSha256",
-    "CodeSigningConfigArn", "CodeUri", "DeadLetterQueue", "DeploymentPreference", "Description",
-    "Environment", "EphemeralStorage", "EventInvokeConfig", "Events", "FileSystemConfigs",
-    "FunctionName", "FunctionUrlConfig", "Handler", "ImageConfig", "ImageUri", "InlineCode",
-    "KmsKeyArn", "Layers", "LoggingConfig", "MemorySize", "PackageType", "PermissionsBoundary",
-    "Policies", "ProvisionedConcurrencyConfig", "ReservedConcurrentExecutions", "Role",
-    "RolePath", "Runtime", "RuntimeManagementConfig", "SnapStart", "Tags", "Timeout", "Tracing",
-    "VpcConfig"};
+const std::vector<std::string> kFunctionProperties = {"Architectures",
+                                                      "AssumeRolePolicyDocument",
+                                                      "AutoPublishAlias",
+                                                      "AutoPublishCodeSha256",
+                                                      "CodeSigningConfigArn",
+                                                      "CodeUri",
+                                                      "DeadLetterQueue",
+                                                      "DeploymentPreference",
+                                                      "Description",
+                                                      "Environment",
+                                                      "EphemeralStorage",
+                                                      "EventInvokeConfig",
+                                                      "Events",
+                                                      "FileSystemConfigs",
+                                                      "FunctionName",
+                                                      "FunctionUrlConfig",
+                                                      "Handler",
+                                                      "ImageConfig",
+                                                      "ImageUri",
+                                                      "InlineCode",
+                                                      "KmsKeyArn",
+                                                      "Layers",
+                                                      "LoggingConfig",
+                                                      "MemorySize",
+                                                      "PackageType",
+                                                      "PermissionsBoundary",
+                                                      "Policies",
+                                                      "ProvisionedConcurrencyConfig",
+                                                      "ReservedConcurrentExecutions",
+                                                      "Role",
+                                                      "RolePath",
+                                                      "Runtime",
+                                                      "RuntimeManagementConfig",
+                                                      "SnapStart",
+                                                      "Tags",
+                                                      "Timeout",
+                                                      "Tracing",
+                                                      "VpcConfig"};
 const std::vector<std::string> kUnsupportedFunctionProperties = {
-    "AutoPublishAlias", "AutoPublishCodeSha256", "DeploymentPreference", "EventInvokeConfig",
-    "FunctionUrlConfig", "ProvisionedConcurrencyConfig"};
+    "AutoPublishAlias",  "AutoPublishCodeSha256", "DeploymentPreference",
+    "EventInvokeConfig", "FunctionUrlConfig",     "ProvisionedConcurrencyConfig"};
 // Properties copied to AWS::Lambda::Function under the same name.
-const std::vector<std::string> kPassThrough = {
-    "Architectures", "CodeSigningConfigArn", "Description", "Environment", "EphemeralStorage",
-    "FileSystemConfigs", "FunctionName", "Handler", "ImageConfig", "KmsKeyArn", "Layers",
-    "LoggingConfig", "MemorySize", "PackageType", "ReservedConcurrentExecutions", "Runtime",
-    "RuntimeManagementConfig", "SnapStart", "Timeout", "VpcConfig"};
-const std::vector<std::string> kKinesisEventProperties = {
-    "BatchSize", "BisectBatchOnFunctionError", "DestinationConfig", "Enabled", "FilterCriteria",
-    "FunctionResponseTypes", "KmsKeyArn", "MaximumBatchingWindowInSeconds",
-    "MaximumRecordAgeInSeconds", "MaximumRetryAttempts", "MetricsConfig",
-    "ParallelizationFactor", "StartingPosition", "StartingPositionTimestamp", "Stream",
-    "TumblingWindowInSeconds"};
+const std::vector<std::string> kPassThrough = {"Architectures",
+                                               "CodeSigningConfigArn",
+                                               "Description",
+                                               "Environment",
+                                               "EphemeralStorage",
+                                               "FileSystemConfigs",
+                                               "FunctionName",
+                                               "Handler",
+                                               "ImageConfig",
+                                               "KmsKeyArn",
+                                               "Layers",
+                                               "LoggingConfig",
+                                               "MemorySize",
+                                               "PackageType",
+                                               "ReservedConcurrentExecutions",
+                                               "Runtime",
+                                               "RuntimeManagementConfig",
+                                               "SnapStart",
+                                               "Timeout",
+                                               "VpcConfig"};
+const std::vector<std::string> kKinesisEventProperties = {"BatchSize",
+                                                          "BisectBatchOnFunctionError",
+                                                          "DestinationConfig",
+                                                          "Enabled",
+                                                          "FilterCriteria",
+                                                          "FunctionResponseTypes",
+                                                          "KmsKeyArn",
+                                                          "MaximumBatchingWindowInSeconds",
+                                                          "MaximumRecordAgeInSeconds",
+                                                          "MaximumRetryAttempts",
+                                                          "MetricsConfig",
+                                                          "ParallelizationFactor",
+                                                          "StartingPosition",
+                                                          "StartingPositionTimestamp",
+                                                          "Stream",
+                                                          "TumblingWindowInSeconds"};
 const std::vector<std::string> kScheduleEventProperties = {
-    "DeadLetterConfig", "Description", "Enabled", "Input", "Name", "RetryPolicy", "Schedule",
-    "State"};
+    "DeadLetterConfig", "Description", "Enabled", "Input", "Name",
+    "RetryPolicy",      "Schedule",    "State"};
 const std::vector<std::string> kEventTypes = {"Kinesis", "Schedule"};
 // Resource attributes a serverless function may carry; they go to the generated function
 // (Condition to every generated resource, as SAM does).
 const std::vector<std::string> kFunctionAttributes = {
-    "Type", "Properties", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy",
-    "Metadata", "CreationPolicy", "UpdatePolicy"};
+    "Type",      "Properties",     "DependsOn",
+    "Condition", "DeletionPolicy", "UpdateReplacePolicy",
+    "Metadata",  "CreationPolicy", "UpdatePolicy"};
 // AWS managed policies SAM users name without their path.
 const std::vector<std::pair<std::string, std::string>> kManagedPolicyPaths = {
     {"AWSLambdaBasicExecutionRole", "service-role/"},
@@ -64,28 +119,41 @@ struct PolicyTemplate {
 };
 const std::vector<PolicyTemplate>& PolicyTemplates() {
   static const std::vector<PolicyTemplate> templates = {
-      {"S3ReadPolicy", "BucketName", {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion"},
+      {"S3ReadPolicy",
+       "BucketName",
+       {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion"},
        {"arn:${AWS::Partition}:s3:::${BucketName}", "arn:${AWS::Partition}:s3:::${BucketName}/*"}},
-      {"S3WritePolicy", "BucketName", {"s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"},
+      {"S3WritePolicy",
+       "BucketName",
+       {"s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"},
        {"arn:${AWS::Partition}:s3:::${BucketName}", "arn:${AWS::Partition}:s3:::${BucketName}/*"}},
-      {"S3CrudPolicy", "BucketName",
-       {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:PutObject",
-        "s3:PutObjectAcl", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:DeleteObject"},
+      {"S3CrudPolicy",
+       "BucketName",
+       {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion",
+        "s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration",
+        "s3:PutLifecycleConfiguration", "s3:DeleteObject"},
        {"arn:${AWS::Partition}:s3:::${BucketName}", "arn:${AWS::Partition}:s3:::${BucketName}/*"}},
-      {"KinesisStreamReadPolicy", "StreamName",
+      {"KinesisStreamReadPolicy",
+       "StreamName",
        {"kinesis:ListStreams", "kinesis:DescribeStreamSummary", "kinesis:DescribeStream",
         "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"},
        {"arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${StreamName}"}},
-      {"KinesisCrudPolicy", "StreamName",
+      {"KinesisCrudPolicy",
+       "StreamName",
        {"kinesis:AddTagsToStream", "kinesis:CreateStream", "kinesis:DecreaseStreamRetentionPeriod",
         "kinesis:DeleteStream", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary",
-        "kinesis:GetShardIterator", "kinesis:IncreaseStreamRetentionPeriod", "kinesis:ListTagsForStream",
-        "kinesis:MergeShards", "kinesis:PutRecord", "kinesis:PutRecords", "kinesis:SplitShard",
-        "kinesis:RemoveTagsFromStream"},
+        "kinesis:GetShardIterator", "kinesis:IncreaseStreamRetentionPeriod",
+        "kinesis:ListTagsForStream", "kinesis:MergeShards", "kinesis:PutRecord",
+        "kinesis:PutRecords", "kinesis:SplitShard", "kinesis:RemoveTagsFromStream"},
        {"arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${StreamName}"}},
-      {"FirehoseWritePolicy", "DeliveryStreamName", {"firehose:PutRecord", "firehose:PutRecordBatch"},
-       {"arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${DeliveryStreamName}"}},
-      {"LambdaInvokePolicy", "FunctionName", {"lambda:InvokeFunction"},
+      {"FirehoseWritePolicy",
+       "DeliveryStreamName",
+       {"firehose:PutRecord", "firehose:PutRecordBatch"},
+       {"arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/"
+        "${DeliveryStreamName}"}},
+      {"LambdaInvokePolicy",
+       "FunctionName",
+       {"lambda:InvokeFunction"},
        {"arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${FunctionName}*"}},
       {"CloudWatchPutMetricPolicy", nullptr, {"cloudwatch:PutMetricData"}, {"*"}},
   };
@@ -147,7 +215,8 @@ class SamExpander {
     std::vector<Node::Entry> expanded;
     for (auto& [id, resource] : resources->entries()) {
       const Node* type = resource.IsMap() ? resource.Find("Type") : nullptr;
-      if (type == nullptr || !type->IsScalar() || !StartsWith(type->scalar(), "AWS::Serverless::")) {
+      if (type == nullptr || !type->IsScalar() ||
+          !StartsWith(type->scalar(), "AWS::Serverless::")) {
         expanded.emplace_back(std::move(id), std::move(resource));
         continue;
       }
@@ -179,7 +248,8 @@ class SamExpander {
         if (resources[i].first.scalar() != resources[j].first.scalar()) continue;
         Error(resources[i].first, "duplicate-logical-id",
               "logical id '" + resources[i].first.scalar() +
-                  "' is used twice: the SAM transform generates it for a serverless function, and the "
+                  "' is used twice: the SAM transform generates it for a serverless function, and "
+                  "the "
                   "template declares it too; rename one",
               Pointer(resources[i].first.scalar()));
         break;
@@ -202,8 +272,8 @@ class SamExpander {
     }
     if (function == nullptr || !function->IsMap()) return nullptr;
     for (const auto& [key, value] : function->entries()) {
-      bool known = std::find(kFunctionProperties.begin(), kFunctionProperties.end(), key.scalar()) !=
-                   kFunctionProperties.end();
+      bool known = std::find(kFunctionProperties.begin(), kFunctionProperties.end(),
+                             key.scalar()) != kFunctionProperties.end();
       if (!known || key.scalar() == "Events" || key.scalar() == "FunctionName") {
         Error(key, "unknown-property", "'" + key.scalar() + "' cannot be set in Globals.Function",
               "/Globals/Function/" + PointerEscape(key.scalar()),
@@ -222,11 +292,13 @@ class SamExpander {
       if (std::find(kFunctionAttributes.begin(), kFunctionAttributes.end(), key.scalar()) ==
           kFunctionAttributes.end()) {
         Error(key, "unknown-key", "unknown resource attribute '" + key.scalar() + "'",
-              Pointer(name) + "/" + PointerEscape(key.scalar()), DidYouMean(key.scalar(), kFunctionAttributes));
+              Pointer(name) + "/" + PointerEscape(key.scalar()),
+              DidYouMean(key.scalar(), kFunctionAttributes));
       }
     }
     Node properties = Node::Map(mark);
-    if (const Node* own = resource.Find("Properties"); own != nullptr && own->IsMap()) properties = *own;
+    if (const Node* own = resource.Find("Properties"); own != nullptr && own->IsMap())
+      properties = *own;
     if (globals != nullptr) properties = MergeGlobal(*globals, properties);
 
     for (const auto& [key, value] : properties.entries()) {
@@ -240,7 +312,8 @@ class SamExpander {
                            kUnsupportedFunctionProperties.end(),
                            property) != kUnsupportedFunctionProperties.end()) {
         Error(key, "engine-unsupported",
-              "AWS::Serverless::Function property '" + property + "' is not supported by streamform yet",
+              "AWS::Serverless::Function property '" + property +
+                  "' is not supported by streamform yet",
               pointer + "/" + PointerEscape(property));
       }
     }
@@ -285,10 +358,11 @@ class SamExpander {
       function.Set("Role", GetAtt(name + "Role", "Arn", mark));
     }
     Node metadata = Node::Map(mark);
-    if (const Node* own = resource.Find("Metadata"); own != nullptr && own->IsMap()) metadata = *own;
+    if (const Node* own = resource.Find("Metadata"); own != nullptr && own->IsMap())
+      metadata = *own;
     metadata.Set("SamResourceId", Str(name, mark));
-    if (const Node* code_uri = properties.Find("CodeUri"); code_uri != nullptr && code_uri->IsScalar() &&
-                                                             !StartsWith(code_uri->scalar(), "s3://")) {
+    if (const Node* code_uri = properties.Find("CodeUri");
+        code_uri != nullptr && code_uri->IsScalar() && !StartsWith(code_uri->scalar(), "s3://")) {
       metadata.Set(kCodeUriMetadata, *code_uri);
     }
 
@@ -321,7 +395,8 @@ class SamExpander {
     return out;
   }
 
-  Node Code(const std::string& name, const Node& properties, Mark mark, const std::string& pointer) {
+  Node Code(const std::string& name, const Node& properties, Mark mark,
+            const std::string& pointer) {
     const Node* inline_code = properties.Find("InlineCode");
     const Node* code_uri = properties.Find("CodeUri");
     const Node* image_uri = properties.Find("ImageUri");
@@ -341,7 +416,8 @@ class SamExpander {
     Mark at = code_uri->mark();
     if (code_uri->IsMap()) {  // {Bucket, Key, Version}
       Node code = Node::Map(at);
-      for (auto [from, to] : {std::pair{"Bucket", "S3Bucket"}, {"Key", "S3Key"}, {"Version", "S3ObjectVersion"}}) {
+      for (auto [from, to] :
+           {std::pair{"Bucket", "S3Bucket"}, {"Key", "S3Key"}, {"Version", "S3ObjectVersion"}}) {
         if (const Node* value = code_uri->Find(from)) code.Set(to, *value);
       }
       return code;
@@ -356,7 +432,9 @@ class SamExpander {
     }
     std::string path = uri;
     while (!path.empty() && path.back() == '/') path.pop_back();
-    return MapOf({{"S3Bucket", Str(kArtifactBucket, at)}, {"S3Key", Str("local/" + name + "/" + path, at)}}, at);
+    return MapOf(
+        {{"S3Bucket", Str(kArtifactBucket, at)}, {"S3Key", Str("local/" + name + "/" + path, at)}},
+        at);
   }
 
   // SAM's Tags is a map; Lambda's is a list of {Key, Value}, plus SAM's own marker tag.
@@ -392,14 +470,17 @@ class SamExpander {
       std::string event_pointer = pointer + "/" + PointerEscape(event_id.scalar());
       const Node* type = event.IsMap() ? event.Find("Type") : nullptr;
       if (type == nullptr || !type->IsScalar()) {
-        Error(event, "missing-required", "event '" + event_id.scalar() + "' has no Type", event_pointer);
+        Error(event, "missing-required", "event '" + event_id.scalar() + "' has no Type",
+              event_pointer);
         continue;
       }
       Node properties = Node::Map(event.mark());
-      if (const Node* own = event.Find("Properties"); own != nullptr && own->IsMap()) properties = *own;
+      if (const Node* own = event.Find("Properties"); own != nullptr && own->IsMap())
+        properties = *own;
       std::string logical_id = function + event_id.scalar();
       if (type->scalar() == "Kinesis") {
-        CheckEventProperties(properties, kKinesisEventProperties, "Kinesis", event_pointer + "/Properties");
+        CheckEventProperties(properties, kKinesisEventProperties, "Kinesis",
+                             event_pointer + "/Properties");
         if (std::find(managed_policies.begin(), managed_policies.end(),
                       "service-role/AWSLambdaKinesisExecutionRole") == managed_policies.end()) {
           managed_policies.push_back("service-role/AWSLambdaKinesisExecutionRole");
@@ -407,12 +488,13 @@ class SamExpander {
         out.emplace_back(Str(logical_id, event_id.mark()),
                          KinesisMapping(function, properties, event, event_pointer));
       } else if (type->scalar() == "Schedule") {
-        CheckEventProperties(properties, kScheduleEventProperties, "Schedule", event_pointer + "/Properties");
+        CheckEventProperties(properties, kScheduleEventProperties, "Schedule",
+                             event_pointer + "/Properties");
         ExpandSchedule(function, logical_id, properties, event, event_pointer, out);
       } else {
         Error(*type, "unsupported-event",
-              "SAM event type '" + type->scalar() + "' is not supported by streamform (supported: " +
-                  Join(kEventTypes, ", ") + ")",
+              "SAM event type '" + type->scalar() +
+                  "' is not supported by streamform (supported: " + Join(kEventTypes, ", ") + ")",
               event_pointer + "/Type", DidYouMean(type->scalar(), kEventTypes));
       }
     }
@@ -462,11 +544,12 @@ class SamExpander {
     if (const Node* state = properties.Find("State")) {
       rule.Set("State", *state);
     } else if (const Node* enabled = properties.Find("Enabled")) {
-      rule.Set("State", Str(enabled->scalar() == "false" ? "DISABLED" : "ENABLED", enabled->mark()));
+      rule.Set("State",
+               Str(enabled->scalar() == "false" ? "DISABLED" : "ENABLED", enabled->mark()));
     }
-    Node target = MapOf({{"Arn", GetAtt(function, "Arn", mark)},
-                         {"Id", Str(logical_id + "LambdaTarget", mark)}},
-                        mark);
+    Node target = MapOf(
+        {{"Arn", GetAtt(function, "Arn", mark)}, {"Id", Str(logical_id + "LambdaTarget", mark)}},
+        mark);
     for (const char* key : {"Input", "RetryPolicy", "DeadLetterConfig"}) {
       if (const Node* value = properties.Find(key)) target.Set(key, *value);
     }
@@ -487,11 +570,15 @@ class SamExpander {
 
   Node Role(const std::string& function, const Node& properties,
             std::vector<std::string> managed_policies, Mark mark, const std::string& pointer) {
-    Node statement = MapOf({{"Action", ListOf({Str("sts:AssumeRole", mark)}, mark)},
-                            {"Effect", Str("Allow", mark)},
-                            {"Principal", MapOf({{"Service", ListOf({Str("lambda.amazonaws.com", mark)}, mark)}}, mark)}},
-                           mark);
-    Node assume = MapOf({{"Version", Str("2012-10-17", mark)}, {"Statement", ListOf({std::move(statement)}, mark)}}, mark);
+    Node statement =
+        MapOf({{"Action", ListOf({Str("sts:AssumeRole", mark)}, mark)},
+               {"Effect", Str("Allow", mark)},
+               {"Principal",
+                MapOf({{"Service", ListOf({Str("lambda.amazonaws.com", mark)}, mark)}}, mark)}},
+              mark);
+    Node assume = MapOf(
+        {{"Version", Str("2012-10-17", mark)}, {"Statement", ListOf({std::move(statement)}, mark)}},
+        mark);
     if (const Node* custom = properties.Find("AssumeRolePolicyDocument")) assume = *custom;
 
     Node inline_policies = Node::Sequence(mark);
@@ -504,7 +591,8 @@ class SamExpander {
       }
       int index = 0;
       for (const Node* item : items) {
-        ExpandPolicy(function, *item, index, managed_policies, inline_policies, pointer + "/Policies");
+        ExpandPolicy(function, *item, index, managed_policies, inline_policies,
+                     pointer + "/Policies");
       }
     }
     Node managed = Node::Sequence(mark);
@@ -517,31 +605,39 @@ class SamExpander {
       seen.push_back(policy);
       managed.Append(StartsWith(policy, "arn:")
                          ? Str(policy, mark)
-                         : Call("Fn::Sub", Str("arn:${AWS::Partition}:iam::aws:policy/" + policy, mark), mark));
+                         : Call("Fn::Sub",
+                                Str("arn:${AWS::Partition}:iam::aws:policy/" + policy, mark),
+                                mark));
     }
     Node role = MapOf({{"AssumeRolePolicyDocument", std::move(assume)},
                        {"ManagedPolicyArns", std::move(managed)}},
                       mark);
     if (!inline_policies.items().empty()) role.Set("Policies", std::move(inline_policies));
-    if (const Node* boundary = properties.Find("PermissionsBoundary")) role.Set("PermissionsBoundary", *boundary);
+    if (const Node* boundary = properties.Find("PermissionsBoundary"))
+      role.Set("PermissionsBoundary", *boundary);
     if (const Node* path = properties.Find("RolePath")) role.Set("Path", *path);
-    role.Set("Tags", ListOf({MapOf({{"Key", Str("lambda:createdBy", mark)}, {"Value", Str("SAM", mark)}}, mark)}, mark));
+    role.Set(
+        "Tags",
+        ListOf({MapOf({{"Key", Str("lambda:createdBy", mark)}, {"Value", Str("SAM", mark)}}, mark)},
+               mark));
     Node resource = MapOf({{"Type", Str("AWS::IAM::Role", mark)}}, mark);
     resource.Set("Properties", std::move(role));
     return resource;
   }
 
   void ExpandPolicy(const std::string& function, const Node& item, int& index,
-                    std::vector<std::string>& managed, Node& inline_policies, const std::string& pointer) {
+                    std::vector<std::string>& managed, Node& inline_policies,
+                    const std::string& pointer) {
     Mark mark = item.mark();
     if (item.IsScalar()) {  // a managed policy name or ARN
       managed.push_back(item.scalar());
       return;
     }
     if (item.IsMap() && item.Find("Statement") != nullptr) {  // an inline policy document
-      inline_policies.Append(MapOf({{"PolicyName", Str(function + "RolePolicy" + std::to_string(index++), mark)},
-                                    {"PolicyDocument", item}},
-                                   mark));
+      inline_policies.Append(
+          MapOf({{"PolicyName", Str(function + "RolePolicy" + std::to_string(index++), mark)},
+                 {"PolicyDocument", item}},
+                mark));
       return;
     }
     if (item.IsMap() && item.entries().size() == 1) {  // a SAM policy template
@@ -554,8 +650,8 @@ class SamExpander {
         std::vector<std::string> names;
         for (const auto& t : templates) names.push_back(t.name);
         Error(name, "unsupported-policy-template",
-              "SAM policy template '" + name.scalar() + "' is not supported by streamform (supported: " +
-                  Join(names, ", ") + ")",
+              "SAM policy template '" + name.scalar() +
+                  "' is not supported by streamform (supported: " + Join(names, ", ") + ")",
               pointer, DidYouMean(name.scalar(), names));
         return;
       }
@@ -575,15 +671,17 @@ class SamExpander {
       for (const char* resource : it->resources) {
         resources.Append(Call("Fn::Sub", ListOf({Str(resource, mark), variables}, mark), mark));
       }
-      Node statement = MapOf({{"Effect", Str("Allow", mark)}, {"Action", std::move(actions)},
+      Node statement = MapOf({{"Effect", Str("Allow", mark)},
+                              {"Action", std::move(actions)},
                               {"Resource", std::move(resources)}},
                              mark);
       Node document = MapOf({{"Version", Str("2012-10-17", mark)},
                              {"Statement", ListOf({std::move(statement)}, mark)}},
                             mark);
-      inline_policies.Append(MapOf({{"PolicyName", Str(function + "RolePolicy" + std::to_string(index++), mark)},
-                                    {"PolicyDocument", std::move(document)}},
-                                   mark));
+      inline_policies.Append(
+          MapOf({{"PolicyName", Str(function + "RolePolicy" + std::to_string(index++), mark)},
+                 {"PolicyDocument", std::move(document)}},
+                mark));
       return;
     }
     Error(item, "wrong-type",

@@ -31,13 +31,14 @@ struct Parameter {
 
 struct Resource {
   std::string logical_id;
-  const Node* node = nullptr;        // the resource's map
+  const Node* node = nullptr;  // the resource's map
   std::string type;
   const Node* type_node = nullptr;
   const Node* properties = nullptr;  // nullptr when absent
   std::vector<std::pair<std::string, Mark>> depends_on;
-  std::string condition;             // "" when none
-  std::string deletion_policy;       // "" (means Delete) or Delete | Retain | Snapshot | RetainExceptOnCreate
+  std::string condition;  // "" when none
+  std::string
+      deletion_policy;  // "" (means Delete) or Delete | Retain | Snapshot | RetainExceptOnCreate
   std::string update_replace_policy;
 };
 
@@ -55,7 +56,7 @@ struct Template {
   std::string description;
   std::vector<std::string> transforms;
   std::vector<Parameter> parameters;
-  const Node* mappings = nullptr;                 // nullptr when absent
+  const Node* mappings = nullptr;  // nullptr when absent
   std::vector<std::pair<std::string, const Node*>> conditions;
   std::vector<Resource> resources;
   std::vector<Output> outputs;

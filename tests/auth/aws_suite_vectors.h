@@ -30,8 +30,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "My-Header1:value2\n"
      "My-Header1:value2\n"
      "My-Header1:value1\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -67,8 +66,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "My-Header1:value1\n"
      "  value2\n"
      "     value3\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -105,8 +103,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "My-Header1:value1\n"
      "My-Header1:value3\n"
      "My-Header1:value2\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -141,8 +138,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "Host:example.amazonaws.com\n"
      "My-Header1: value1\n"
      "My-Header2: \"a   b   c\"\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -177,8 +173,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-relative-normalized",
      "GET /example/.. HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -209,8 +204,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-relative-relative-normalized",
      "GET /example1/example2/../.. HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -241,8 +235,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-relative-relative-unnormalized",
      "GET /example1/example2/../.. HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     false, false, nullptr,
-     false,
+     false, false, nullptr, false,
      "GET\n"
      "/example1/example2/../..\n"
      "\n"
@@ -273,8 +266,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-relative-unnormalized",
      "GET /example/.. HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     false, false, nullptr,
-     false,
+     false, false, nullptr, false,
      "GET\n"
      "/example/..\n"
      "\n"
@@ -305,8 +297,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slash-dot-slash-normalized",
      "GET /./ HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -337,8 +328,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slash-dot-slash-unnormalized",
      "GET /./ HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     false, false, nullptr,
-     false,
+     false, false, nullptr, false,
      "GET\n"
      "/./\n"
      "\n"
@@ -369,8 +359,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slash-normalized",
      "GET // HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -401,8 +390,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slash-pointless-dot-normalized",
      "GET /./example HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/example\n"
      "\n"
@@ -433,8 +421,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slash-pointless-dot-unnormalized",
      "GET /./example HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     false, false, nullptr,
-     false,
+     false, false, nullptr, false,
      "GET\n"
      "/./example\n"
      "\n"
@@ -465,8 +452,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slash-unnormalized",
      "GET // HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     false, false, nullptr,
-     false,
+     false, false, nullptr, false,
      "GET\n"
      "//\n"
      "\n"
@@ -497,8 +483,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slashes-normalized",
      "GET //example// HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/example/\n"
      "\n"
@@ -529,8 +514,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-slashes-unnormalized",
      "GET //example// HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     false, false, nullptr,
-     false,
+     false, false, nullptr, false,
      "GET\n"
      "//example//\n"
      "\n"
@@ -561,8 +545,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-space-normalized",
      "GET /example space/ HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/example%20space/\n"
      "\n"
@@ -593,8 +576,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-space-unnormalized",
      "GET /example space/ HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     false, false, nullptr,
-     false,
+     false, false, nullptr, false,
      "GET\n"
      "/example%20space/\n"
      "\n"
@@ -625,8 +607,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-unreserved",
      "GET /-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\n"
      "\n"
@@ -655,10 +636,12 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "3134f2fbc6ef58f34b74b01643a159bfccbc121ea4288a4b75e65bc805d08219",
      "95968482db1b9e0fadef6efc1bd24689f77c77d9ef56919c96a28cc92e0d6005"},
     {"get-utf8",
-     "GET /\xE1" "\x88" "\xB4" " HTTP/1.1\n"
+     "GET /\xE1"
+     "\x88"
+     "\xB4"
+     " HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/%E1%88%B4\n"
      "\n"
@@ -689,8 +672,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-vanilla-empty-query-key",
      "GET /?Param1=value1 HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "Param1=value1\n"
@@ -721,8 +703,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-vanilla-query-order-encoded",
      "GET /?Param-3=Value3&Param=Value2&%E1%88%B4=Value1 HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "%E1%88%B4=Value1&Param=Value2&Param-3=Value3\n"
@@ -753,8 +734,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-vanilla-query-order-key-case",
      "GET /?Param2=value2&Param1=value1 HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "Param1=value1&Param2=value2\n"
@@ -786,8 +766,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "GET /?-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABC"
      "DEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHI"
@@ -820,8 +799,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-vanilla-query",
      "GET / HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -850,10 +828,12 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "bb7705b4aa3cb8e8f5e1e0b3d4c0b64030797a313c8ceee43e33117cc43eadc5",
      "e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d"},
     {"get-vanilla-utf8-query",
-     "GET /?\xE1" "\x88" "\xB4" "=bar HTTP/1.1\n"
+     "GET /?\xE1"
+     "\x88"
+     "\xB4"
+     "=bar HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "%E1%88%B4=bar\n"
@@ -884,9 +864,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-vanilla-with-session-token",
      "GET / HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false,
-     "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267",
-     false,
+     true, false, "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267", false,
      "GET\n"
      "/\n"
      "\n"
@@ -918,8 +896,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"get-vanilla",
      "GET / HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "GET\n"
      "/\n"
      "\n"
@@ -950,8 +927,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"post-header-key-case",
      "POST / HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "POST\n"
      "/\n"
      "\n"
@@ -983,8 +959,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "POST / HTTP/1.1\n"
      "Host:example.amazonaws.com\n"
      "My-Header1:value1\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "POST\n"
      "/\n"
      "\n"
@@ -1018,8 +993,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "POST / HTTP/1.1\n"
      "Host:example.amazonaws.com\n"
      "My-Header1:VALUE1\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "POST\n"
      "/\n"
      "\n"
@@ -1132,8 +1106,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"post-vanilla-empty-query-value",
      "POST /?Param1=value1 HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "POST\n"
      "/\n"
      "Param1=value1\n"
@@ -1164,8 +1137,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"post-vanilla-query",
      "POST /?Param1=value1 HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "POST\n"
      "/\n"
      "Param1=value1\n"
@@ -1196,8 +1168,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
     {"post-vanilla",
      "POST / HTTP/1.1\n"
      "Host:example.amazonaws.com\n",
-     true, false, nullptr,
-     false,
+     true, false, nullptr, false,
      "POST\n"
      "/\n"
      "\n"
@@ -1232,8 +1203,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "Content-Length:13\n"
      "\n"
      "Param1=value1",
-     true, true, nullptr,
-     false,
+     true, true, nullptr, false,
      "POST\n"
      "/\n"
      "\n"
@@ -1273,8 +1243,7 @@ inline constexpr SuiteVector kSuiteVectors[] = {
      "Content-Length:13\n"
      "\n"
      "Param1=value1",
-     true, true, nullptr,
-     false,
+     true, true, nullptr, false,
      "POST\n"
      "/\n"
      "\n"

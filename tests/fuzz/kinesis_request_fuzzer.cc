@@ -43,17 +43,32 @@ struct Fixture {
     auto opened = sf::engine::StreamService::Open(options);
     if (!opened) std::abort();
     streams = std::move(*opened);
-    committer = std::make_unique<sf::engine::Committer>(sf::engine::DurabilityMode::kInterval, 60'000, nullptr);
+    committer = std::make_unique<sf::engine::Committer>(sf::engine::DurabilityMode::kInterval,
+                                                        60'000, nullptr);
     api = std::make_unique<sf::engine::KinesisApi>(*streams, *committer);
     (void)streams->CreateStream("fuzz", 2, sf::engine::StreamMode::kProvisioned);
   }
 };
 
-constexpr const char* kOperations[] = {
-    "CreateStream", "DeleteStream", "DescribeStream", "DescribeStreamSummary", "ListStreams", "ListShards",
-    "PutRecord", "PutRecords", "GetShardIterator", "GetRecords", "UpdateShardCount", "SplitShard",
-    "MergeShards", "IncreaseStreamRetentionPeriod", "DecreaseStreamRetentionPeriod", "AddTagsToStream",
-    "RemoveTagsFromStream", "ListTagsForStream", "NoSuchOperation"};
+constexpr const char* kOperations[] = {"CreateStream",
+                                       "DeleteStream",
+                                       "DescribeStream",
+                                       "DescribeStreamSummary",
+                                       "ListStreams",
+                                       "ListShards",
+                                       "PutRecord",
+                                       "PutRecords",
+                                       "GetShardIterator",
+                                       "GetRecords",
+                                       "UpdateShardCount",
+                                       "SplitShard",
+                                       "MergeShards",
+                                       "IncreaseStreamRetentionPeriod",
+                                       "DecreaseStreamRetentionPeriod",
+                                       "AddTagsToStream",
+                                       "RemoveTagsFromStream",
+                                       "ListTagsForStream",
+                                       "NoSuchOperation"};
 
 }  // namespace
 
@@ -66,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.path = request.target = "/";
   request.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
   int status = 0;
-  fixture.api->Handle(operation, request, [&](sf::engine::HttpResponse response) { status = response.status; });
+  fixture.api->Handle(operation, request,
+                      [&](sf::engine::HttpResponse response) { status = response.status; });
   if (status != 200 && (status < 400 || status > 500)) std::abort();  // no response, or a wrong one
   fixture.clock.Advance(1000);
   return 0;

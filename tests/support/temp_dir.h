@@ -16,8 +16,8 @@ class TempDir {
   explicit TempDir(const std::string& prefix = "test") {
     static int counter = 0;
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = prefix + "_" + (info ? info->name() : "x") + "_" + std::to_string(::getpid()) + "_" +
-                       std::to_string(counter++);
+    std::string name = prefix + "_" + (info ? info->name() : "x") + "_" +
+                       std::to_string(::getpid()) + "_" + std::to_string(counter++);
     std::replace(name.begin(), name.end(), '/', '_');  // parameterised tests: "Name/0"
     path_ = std::filesystem::path(::testing::TempDir()) / name;
     std::filesystem::remove_all(path_);

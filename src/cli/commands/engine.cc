@@ -77,7 +77,9 @@ void Run(Context& context, const EngineArgs& args) {
   if (args.address != "127.0.0.1" && args.address != "::1" && args.address != "localhost") {
     logger.Warn("the engine listens beyond loopback", {{"address", args.address}});
   }
-  if (auto written = WriteEngineState(dir, {static_cast<int>(getpid()), engine->port(), args.address}); !written) {
+  if (auto written =
+          WriteEngineState(dir, {static_cast<int>(getpid()), engine->port(), args.address});
+      !written) {
     logger.Warn("cannot write the engine state file", {{"error", written.error().message}});
   }
   std::cerr << "streamform engine listening on http://" << args.address << ":" << engine->port()
@@ -93,8 +95,8 @@ void Run(Context& context, const EngineArgs& args) {
 void Start(Context& context, const EngineArgs& args, const std::vector<std::string>& passthrough) {
   std::string dir = DataDir(context, args);
   if (auto state = RunningEngine(dir)) {
-    *context.out << "engine already running (pid " << state->pid << ", http://" << state->address << ":"
-                 << state->port << ")\n";
+    *context.out << "engine already running (pid " << state->pid << ", http://" << state->address
+                 << ":" << state->port << ")\n";
     return;
   }
   std::error_code ec;
@@ -115,8 +117,8 @@ void Start(Context& context, const EngineArgs& args, const std::vector<std::stri
       dup2(log, STDERR_FILENO);
     }
     if (null >= 0) dup2(null, STDIN_FILENO);
-    std::vector<std::string> argv = {"streamform", "--project", context.options.project, "engine", "run",
-                                     "--data-dir", dir};
+    std::vector<std::string> argv = {
+        "streamform", "--project", context.options.project, "engine", "run", "--data-dir", dir};
     argv.insert(argv.end(), passthrough.begin(), passthrough.end());
     std::vector<char*> raw;
     for (auto& arg : argv) raw.push_back(arg.data());
@@ -131,10 +133,11 @@ void Start(Context& context, const EngineArgs& args, const std::vector<std::stri
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) break;  // it exited: failed to start
     if (auto state = ReadEngineState(dir); state && state->pid == pid) {
-      auto health = client.Get("http://" + state->address + ":" + std::to_string(state->port) + "/health", 500);
+      auto health = client.Get(
+          "http://" + state->address + ":" + std::to_string(state->port) + "/health", 500);
       if (health && health->status == 200) {
-        *context.out << "engine started (pid " << pid << ", http://" << state->address << ":" << state->port
-                     << ", log " << log_path << ")\n";
+        *context.out << "engine started (pid " << pid << ", http://" << state->address << ":"
+                     << state->port << ", log " << log_path << ")\n";
         return;
       }
     }
@@ -144,7 +147,8 @@ void Start(Context& context, const EngineArgs& args, const std::vector<std::stri
   std::ifstream log(log_path);
   std::vector<std::string> lines;
   for (std::string line; std::getline(log, line);) lines.push_back(line);
-  for (size_t i = lines.size() > 10 ? lines.size() - 10 : 0; i < lines.size(); ++i) *context.err << lines[i] << "\n";
+  for (size_t i = lines.size() > 10 ? lines.size() - 10 : 0; i < lines.size(); ++i)
+    *context.err << lines[i] << "\n";
   kill(pid, SIGTERM);
   context.exit_code = kExitFailed;
 }
@@ -179,15 +183,18 @@ void Status(Context& context, const EngineArgs& args) {
     return;
   }
   client::HttpClient client;
-  auto health = client.Get("http://" + state->address + ":" + std::to_string(state->port) + "/health");
+  auto health =
+      client.Get("http://" + state->address + ":" + std::to_string(state->port) + "/health");
   bool healthy = health && health->status == 200;
   if (context.json()) {
     *context.out << "{\"running\": true, \"pid\": " << state->pid << ", \"port\": " << state->port
-                 << ", \"address\": \"" << state->address << "\", \"healthy\": " << (healthy ? "true" : "false")
-                 << ", \"dataDir\": \"" << dir << "\"}\n";
+                 << ", \"address\": \"" << state->address
+                 << "\", \"healthy\": " << (healthy ? "true" : "false") << ", \"dataDir\": \""
+                 << dir << "\"}\n";
   } else {
-    *context.out << "engine running (pid " << state->pid << ", http://" << state->address << ":" << state->port
-                 << ", " << (healthy ? "healthy" : "not answering /health") << ", data dir " << dir << ")\n";
+    *context.out << "engine running (pid " << state->pid << ", http://" << state->address << ":"
+                 << state->port << ", " << (healthy ? "healthy" : "not answering /health")
+                 << ", data dir " << dir << ")\n";
   }
   if (!healthy) context.exit_code = kExitFailed;
 }
@@ -195,31 +202,43 @@ void Status(Context& context, const EngineArgs& args) {
 }  // namespace
 
 void RegisterEngine(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("engine", "Run the embedded engine (streams behind the Kinesis API)");
+  auto* command =
+      app.add_subcommand("engine", "Run the embedded engine (streams behind the Kinesis API)");
   command->require_subcommand(1);
   auto args = std::make_shared<EngineArgs>();
   auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--data-dir", args->data_dir, "Where the engine keeps its data (default: <project>/.streamform/engine)");
+    sub->add_option("--data-dir", args->data_dir,
+                    "Where the engine keeps its data (default: <project>/.streamform/engine)");
   };
   auto add_serving = [&](CLI::App* sub) {
     add_common(sub);
-    sub->add_option("--address", args->address, "Address to listen on (default 127.0.0.1: loopback only)");
+    sub->add_option("--address", args->address,
+                    "Address to listen on (default 127.0.0.1: loopback only)");
     sub->add_option("--port", args->port, "Port to listen on (default 4560; 0 picks a free one)");
-    sub->add_flag("--virtual-clock", args->virtual_clock, "Run on a clock that only POST /_streamform/clock moves");
+    sub->add_flag("--virtual-clock", args->virtual_clock,
+                  "Run on a clock that only POST /_streamform/clock moves");
     sub->add_option("--durability", args->durability,
                     "every-batch (fsync before each acknowledgement, the default) or interval")
         ->check(CLI::IsMember({"every-batch", "interval"}));
-    sub->add_option("--sync-interval-ms", args->sync_interval_ms, "With --durability interval: how often to fsync");
-    sub->add_flag("--throttling", args->throttling, "Enforce per-shard throughput limits on every stream");
+    sub->add_option("--sync-interval-ms", args->sync_interval_ms,
+                    "With --durability interval: how often to fsync");
+    sub->add_flag("--throttling", args->throttling,
+                  "Enforce per-shard throughput limits on every stream");
   };
-  auto* run = command->add_subcommand("run", "Run the engine in the foreground until SIGINT or SIGTERM");
+  auto* run =
+      command->add_subcommand("run", "Run the engine in the foreground until SIGINT or SIGTERM");
   add_serving(run);
   run->callback([&context, args] { Run(context, *args); });
   auto* start = command->add_subcommand("start", "Start the engine in the background");
   add_serving(start);
   start->callback([&context, args, start] {
-    std::vector<std::string> passthrough = {"--address", args->address, "--port", std::to_string(args->port),
-                                            "--durability", args->durability, "--sync-interval-ms",
+    std::vector<std::string> passthrough = {"--address",
+                                            args->address,
+                                            "--port",
+                                            std::to_string(args->port),
+                                            "--durability",
+                                            args->durability,
+                                            "--sync-interval-ms",
                                             std::to_string(args->sync_interval_ms)};
     if (args->virtual_clock) passthrough.push_back("--virtual-clock");
     if (args->throttling) passthrough.push_back("--throttling");
@@ -229,7 +248,8 @@ void RegisterEngine(CLI::App& app, Context& context) {
   auto* stop = command->add_subcommand("stop", "Stop the background engine");
   add_common(stop);
   stop->callback([&context, args] { Stop(context, *args); });
-  auto* status = command->add_subcommand("status", "Tell whether the engine runs (exit 0) or not (exit 3)");
+  auto* status =
+      command->add_subcommand("status", "Tell whether the engine runs (exit 0) or not (exit 3)");
   add_common(status);
   status->callback([&context, args] { Status(context, *args); });
 }

@@ -20,12 +20,16 @@ struct GraphOptions {
 nlohmann::json GraphJson(const Graph& graph) {
   nlohmann::json edges = nlohmann::json::array();
   for (const auto& edge : graph.edges()) {
-    edges.push_back({{"from", edge.from}, {"to", edge.to}, {"label", edge.label},
-                     {"file", edge.location.file}, {"line", edge.location.line},
+    edges.push_back({{"from", edge.from},
+                     {"to", edge.to},
+                     {"label", edge.label},
+                     {"file", edge.location.file},
+                     {"line", edge.location.line},
                      {"column", edge.location.column}});
   }
   auto order = graph.TopologicalOrder();
-  return {{"nodes", graph.nodes()}, {"edges", edges},
+  return {{"nodes", graph.nodes()},
+          {"edges", edges},
           {"order", order ? nlohmann::json(*order) : nlohmann::json(nullptr)}};
 }
 
@@ -38,7 +42,8 @@ void RunGraph(Context& context, const GraphOptions& options) {
     PrintDiagnostics(*context.err, diagnostics, false);
     return;
   }
-  const Graph& graph = options.stacks_only ? workspace->stacks.stack_graph : workspace->stacks.resource_graph;
+  const Graph& graph =
+      options.stacks_only ? workspace->stacks.stack_graph : workspace->stacks.resource_graph;
   std::ostream& out = *context.out;
   if (context.json()) {
     nlohmann::json result = GraphJson(graph);
@@ -48,7 +53,9 @@ void RunGraph(Context& context, const GraphOptions& options) {
   }
   PrintDiagnostics(*context.err, diagnostics, false);
   if (options.format == "dot") {
-    std::string title = workspace->project ? workspace->project->name + " (" + workspace->stacks.stage + ")" : "templates";
+    std::string title = workspace->project
+                            ? workspace->project->name + " (" + workspace->stacks.stage + ")"
+                            : "templates";
     out << graph.ToDot(title);
   } else {
     out << graph.ToText();
@@ -58,12 +65,15 @@ void RunGraph(Context& context, const GraphOptions& options) {
 }  // namespace
 
 void RegisterGraph(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("graph", "Print the dependency graph of the project's resources and stacks");
+  auto* command = app.add_subcommand(
+      "graph", "Print the dependency graph of the project's resources and stacks");
   auto options = std::make_shared<GraphOptions>();
   command->add_option("--format", options->format, "text or dot (Graphviz)")
       ->check(CLI::IsMember({"text", "dot"}));
-  command->add_flag("--stacks", options->stacks_only, "Show the stack order only (exports and imports)");
-  command->add_option("files", options->files, "Template files to graph instead of the project's stacks");
+  command->add_flag("--stacks", options->stacks_only,
+                    "Show the stack order only (exports and imports)");
+  command->add_option("files", options->files,
+                      "Template files to graph instead of the project's stacks");
   command->callback([&context, options] { RunGraph(context, *options); });
 }
 

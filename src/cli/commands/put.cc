@@ -98,15 +98,16 @@ class RecordReader {
         auto fields = SplitRow(line, options_.format == "csv" ? ',' : '\t');
         if (header.empty()) {
           header = fields;
-          if (!options_.key.empty() && std::find(header.begin(), header.end(), options_.key) == header.end()) {
+          if (!options_.key.empty() &&
+              std::find(header.begin(), header.end(), options_.key) == header.end()) {
             err_ << name << ":1: no column '" << options_.key << "' in the header\n";
             return false;
           }
           continue;
         }
         if (fields.size() != header.size()) {
-          err_ << name << ":" << number << ": " << fields.size() << " fields, the header has " << header.size()
-               << "; line skipped\n";
+          err_ << name << ":" << number << ": " << fields.size() << " fields, the header has "
+               << header.size() << "; line skipped\n";
           ok = false;
           continue;
         }
@@ -132,10 +133,11 @@ class RecordReader {
 };
 
 // Sends one batch, retrying throttled records; returns how many failed for good.
-size_t SendBatch(client::KinesisClient& kinesis, const std::string& stream, std::vector<const Record*> batch,
-                 std::ostream& err) {
+size_t SendBatch(client::KinesisClient& kinesis, const std::string& stream,
+                 std::vector<const Record*> batch, std::ostream& err) {
   for (int attempt = 0; attempt < 8 && !batch.empty(); ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << std::min(attempt, 5)));
+    if (attempt > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 << std::min(attempt, 5)));
     nlohmann::json records = nlohmann::json::array();
     for (const Record* record : batch) {
       records.push_back({{"Data", Base64Encode(record->data)}, {"PartitionKey", record->key}});
@@ -153,8 +155,8 @@ size_t SendBatch(client::KinesisClient& kinesis, const std::string& stream, std:
       if (results[i]["ErrorCode"] == "ProvisionedThroughputExceededException") {
         retry.push_back(batch[i]);
       } else {
-        err << "line " << batch[i]->line << ": " << results[i]["ErrorCode"].get<std::string>() << ": "
-            << results[i].value("ErrorMessage", "") << "\n";
+        err << "line " << batch[i]->line << ": " << results[i]["ErrorCode"].get<std::string>()
+            << ": " << results[i].value("ErrorMessage", "") << "\n";
       }
     }
     batch = std::move(retry);
@@ -198,10 +200,12 @@ void RunPut(Context& context, const PutOptions& options) {
   if (!batch.empty()) failed += SendBatch(kinesis, options.stream, batch, *context.err);
   size_t stored = records.size() - failed;
   if (context.json()) {
-    *context.out << nlohmann::json{{"stream", options.stream}, {"stored", stored}, {"failed", failed}}.dump() << "\n";
+    *context.out
+        << nlohmann::json{{"stream", options.stream}, {"stored", stored}, {"failed", failed}}.dump()
+        << "\n";
   } else {
-    *context.out << "put " << stored << " record(s) to " << options.stream << (failed ? ", " + std::to_string(failed) + " failed" : "")
-                 << "\n";
+    *context.out << "put " << stored << " record(s) to " << options.stream
+                 << (failed ? ", " + std::to_string(failed) + " failed" : "") << "\n";
   }
   context.exit_code = failed == 0 && read_ok ? kExitOk : kExitFailed;
 }
@@ -209,14 +213,16 @@ void RunPut(Context& context, const PutOptions& options) {
 }  // namespace
 
 void RegisterPut(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("put", "Put records to a stream from files or stdin, one per line");
+  auto* command =
+      app.add_subcommand("put", "Put records to a stream from files or stdin, one per line");
   auto options = std::make_shared<PutOptions>();
   command->add_option("stream", options->stream, "The stream")->required();
   command->add_option("files", options->files, "Files to read (default: stdin)");
   command->add_option("--format", options->format, "jsonl, csv, tsv or lines")
       ->check(CLI::IsMember({"jsonl", "csv", "tsv", "lines"}));
   command->add_option("--key", options->key, "Field or column whose value is the partition key");
-  command->add_option("--endpoint", options->endpoint, "The engine's URL (default: the project's running engine)");
+  command->add_option("--endpoint", options->endpoint,
+                      "The engine's URL (default: the project's running engine)");
   command->callback([&context, options] { RunPut(context, *options); });
 }
 

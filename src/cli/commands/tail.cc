@@ -60,12 +60,14 @@ class Tailer {
       parents_[id] = parents;
       known_.insert(id);
     }
-    std::string from = options_.from.empty() ? (options_.follow ? "latest" : "trim-horizon") : options_.from;
+    std::string from =
+        options_.from.empty() ? (options_.follow ? "latest" : "trim-horizon") : options_.from;
     for (const auto& id : known_) {
       if (!options_.shard.empty() && id != options_.shard) continue;
       // Start only where no ancestor is still to be read; with LATEST, only open shards matter.
       bool has_selected_parent = false;
-      for (const auto& parent : parents_[id]) has_selected_parent |= known_.count(parent) && options_.shard.empty();
+      for (const auto& parent : parents_[id])
+        has_selected_parent |= known_.count(parent) && options_.shard.empty();
       if (has_selected_parent && from == "trim-horizon") continue;
       auto iterator = Iterator(id, from);
       if (!iterator) return false;
@@ -123,7 +125,8 @@ class Tailer {
       std::string id = child["ShardId"];
       if (started_.count(id)) continue;
       bool ready = true;
-      for (const auto& parent : child["ParentShards"]) ready &= finished_.count(parent.get<std::string>()) > 0;
+      for (const auto& parent : child["ParentShards"])
+        ready &= finished_.count(parent.get<std::string>()) > 0;
       if (!ready) continue;
       started_.insert(id);
       if (auto iterator = Iterator(id, "trim-horizon")) readers_.push_back({id, *iterator});
@@ -136,7 +139,8 @@ class Tailer {
       bool all_caught_up = true;
       for (size_t i = 0; i < readers_.size(); ++i) {
         Reader& reader = readers_[i];
-        auto reply = kinesis_.Call("GetRecords", {{"ShardIterator", reader.iterator}, {"Limit", 1000}});
+        auto reply =
+            kinesis_.Call("GetRecords", {{"ShardIterator", reader.iterator}, {"Limit", 1000}});
         if (!reply) {
           if (reply.error().type == "ProvisionedThroughputExceededException") continue;
           return Fail(reply.error());
@@ -174,17 +178,21 @@ class Tailer {
 }  // namespace
 
 void RegisterTail(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("tail", "Print a stream's records, following it across reshards");
+  auto* command =
+      app.add_subcommand("tail", "Print a stream's records, following it across reshards");
   auto options = std::make_shared<TailOptions>();
   command->add_option("stream", options->stream, "The stream")->required();
   command->add_option("--from", options->from, "trim-horizon, latest, at-timestamp or at-sequence")
       ->check(CLI::IsMember({"trim-horizon", "latest", "at-timestamp", "at-sequence"}));
   command->add_option("--timestamp", options->timestamp, "With --from at-timestamp: epoch seconds");
-  command->add_option("--sequence", options->sequence, "With --from at-sequence: the sequence number");
+  command->add_option("--sequence", options->sequence,
+                      "With --from at-sequence: the sequence number");
   command->add_option("--shard", options->shard, "Only this shard (and its descendants)");
   command->add_flag("-f,--follow", options->follow, "Keep waiting for new records");
-  command->add_option("--show", options->show, "data or json")->check(CLI::IsMember({"data", "json"}));
-  command->add_option("--endpoint", options->endpoint, "The engine's URL (default: the project's running engine)");
+  command->add_option("--show", options->show, "data or json")
+      ->check(CLI::IsMember({"data", "json"}));
+  command->add_option("--endpoint", options->endpoint,
+                      "The engine's URL (default: the project's running engine)");
   command->callback([&context, options] {
     if (options->from == "at-sequence" && (options->shard.empty() || options->sequence.empty())) {
       *context.err << "streamform: --from at-sequence needs --shard and --sequence\n";

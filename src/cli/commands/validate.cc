@@ -59,9 +59,11 @@ void RunValidate(Context& context, const std::vector<std::string>& files) {
 }  // namespace
 
 void RegisterValidate(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("validate", "Validate the project (or the given template files) offline");
+  auto* command =
+      app.add_subcommand("validate", "Validate the project (or the given template files) offline");
   auto files = std::make_shared<std::vector<std::string>>();
-  command->add_option("files", *files, "Template files to validate instead of the project's stacks");
+  command->add_option("files", *files,
+                      "Template files to validate instead of the project's stacks");
   command->callback([&context, files] { RunValidate(context, *files); });
 }
 

@@ -9,11 +9,12 @@ std::string FormatDiagnostic(const Diagnostic& d, bool color) {
   if (d.location.line > 0) {
     where += ":" + std::to_string(d.location.line) + ":" + std::to_string(d.location.column);
   }
-  Style style = d.severity == Severity::kError ? Style::kRed
+  Style style = d.severity == Severity::kError     ? Style::kRed
                 : d.severity == Severity::kWarning ? Style::kYellow
                                                    : Style::kCyan;
   std::string line = Styled(where + ":", Style::kBold, color) + " " +
-                     Styled(std::string(SeverityName(d.severity)) + ":", style, color) + " " + d.message;
+                     Styled(std::string(SeverityName(d.severity)) + ":", style, color) + " " +
+                     d.message;
   if (!d.hint.empty()) line += " (" + d.hint + ")";
   if (!d.pointer.empty()) line += " " + Styled("[" + d.pointer + "]", Style::kDim, color);
   return line;

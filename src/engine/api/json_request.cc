@@ -61,23 +61,32 @@ namespace {
 std::string TypeError(simdjson::dom::element_type actual, const char* expected) {
   using T = simdjson::dom::element_type;
   switch (actual) {
-    case T::ARRAY: return "Start of list found where not expected";
-    case T::OBJECT: return "Start of structure or map found where not expected.";
-    case T::STRING: return std::string("class java.lang.String can not be converted to ") + expected;
-    case T::BOOL: return std::string("class java.lang.Boolean can not be converted to ") + expected;
+    case T::ARRAY:
+      return "Start of list found where not expected";
+    case T::OBJECT:
+      return "Start of structure or map found where not expected.";
+    case T::STRING:
+      return std::string("class java.lang.String can not be converted to ") + expected;
+    case T::BOOL:
+      return std::string("class java.lang.Boolean can not be converted to ") + expected;
     default:
-      return std::string("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ") +
+      return std::string(
+                 "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be "
+                 "converted to ") +
              expected;
   }
 }
 
 }  // namespace
 
-std::optional<std::string_view> JsonRequest::String(simdjson::dom::object object, std::string_view name) {
+std::optional<std::string_view> JsonRequest::String(simdjson::dom::object object,
+                                                    std::string_view name) {
   auto field = object[name];
   if (field.error() || field.is_null()) return std::nullopt;
   if (!field.is_string()) {
-    if (!serialization_) serialization_ = ApiError{"SerializationException", TypeError(field.type(), "an String"), 400};
+    if (!serialization_)
+      serialization_ =
+          ApiError{"SerializationException", TypeError(field.type(), "an String"), 400};
     return std::nullopt;
   }
   return field.get_string().value();
@@ -92,11 +101,13 @@ std::optional<int64_t> JsonRequest::Integer(std::string_view name) {
   if (field.error() || field.is_null()) return std::nullopt;
   if (field.is_int64()) return field.get_int64().value();
   if (field.is_uint64() || field.is_double()) {  // AWS truncates fractional and clamps huge numbers
-    double value = field.is_double() ? field.get_double().value() : static_cast<double>(field.get_uint64().value());
+    double value = field.is_double() ? field.get_double().value()
+                                     : static_cast<double>(field.get_uint64().value());
     if (value > 9.2e18) return INT64_MAX;
     return static_cast<int64_t>(value);
   }
-  if (!serialization_) serialization_ = ApiError{"SerializationException", TypeError(field.type(), "an Integer"), 400};
+  if (!serialization_)
+    serialization_ = ApiError{"SerializationException", TypeError(field.type(), "an Integer"), 400};
   return std::nullopt;
 }
 
@@ -107,7 +118,8 @@ std::optional<double> JsonRequest::Number(std::string_view name) {
   if (field.is_int64()) return static_cast<double>(field.get_int64().value());
   if (field.is_uint64()) return static_cast<double>(field.get_uint64().value());
   if (!serialization_) {
-    serialization_ = ApiError{"SerializationException", TypeError(field.type(), "milliseconds since epoch"), 400};
+    serialization_ = ApiError{"SerializationException",
+                              TypeError(field.type(), "milliseconds since epoch"), 400};
   }
   return std::nullopt;
 }
@@ -116,7 +128,8 @@ std::optional<bool> JsonRequest::Bool(std::string_view name) {
   auto field = root_[name];
   if (field.error() || field.is_null()) return std::nullopt;
   if (field.is_bool()) return field.get_bool().value();
-  if (!serialization_) serialization_ = ApiError{"SerializationException", TypeError(field.type(), "a Boolean"), 400};
+  if (!serialization_)
+    serialization_ = ApiError{"SerializationException", TypeError(field.type(), "a Boolean"), 400};
   return std::nullopt;
 }
 
@@ -140,26 +153,33 @@ std::optional<simdjson::dom::object> JsonRequest::Object(std::string_view name) 
   return std::nullopt;
 }
 
-void JsonRequest::AddViolation(std::string value_text, std::string_view path, std::string constraint) {
-  violations_.emplace_back(std::string(path), "Value '" + value_text + "' at '" + std::string(path) +
+void JsonRequest::AddViolation(std::string value_text, std::string_view path,
+                               std::string constraint) {
+  violations_.emplace_back(std::string(path), "Value '" + value_text + "' at '" +
+                                                  std::string(path) +
                                                   "' failed to satisfy constraint: " + constraint);
 }
 
 void JsonRequest::AddNullViolation(std::string_view path) {
-  violations_.emplace_back(std::string(path), "Value null at '" + std::string(path) +
-                                                  "' failed to satisfy constraint: Member must not be null");
+  violations_.emplace_back(std::string(path),
+                           "Value null at '" + std::string(path) +
+                               "' failed to satisfy constraint: Member must not be null");
 }
 
-void JsonRequest::RequireString(const std::optional<std::string_view>& value, std::string_view path) {
+void JsonRequest::RequireString(const std::optional<std::string_view>& value,
+                                std::string_view path) {
   if (!value) AddNullViolation(path);
 }
 
-void JsonRequest::CheckLength(std::string_view value, std::string_view path, size_t min, size_t max) {
+void JsonRequest::CheckLength(std::string_view value, std::string_view path, size_t min,
+                              size_t max) {
   size_t length = Utf8Length(value);
   if (length < min) {
-    AddViolation(std::string(value), path, "Member must have length greater than or equal to " + std::to_string(min));
+    AddViolation(std::string(value), path,
+                 "Member must have length greater than or equal to " + std::to_string(min));
   } else if (length > max) {
-    AddViolation(std::string(value), path, "Member must have length less than or equal to " + std::to_string(max));
+    AddViolation(std::string(value), path,
+                 "Member must have length less than or equal to " + std::to_string(max));
   }
 }
 
@@ -170,34 +190,41 @@ void JsonRequest::CheckNamePattern(std::string_view value, std::string_view path
   }
   for (char c : value) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) {
-      AddViolation(std::string(value), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+      AddViolation(std::string(value), path,
+                   "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
       return;
     }
   }
 }
 
-void JsonRequest::CheckDigitsPattern(std::string_view value, std::string_view path, size_t max_digits,
-                                     const char* pattern) {
+void JsonRequest::CheckDigitsPattern(std::string_view value, std::string_view path,
+                                     size_t max_digits, const char* pattern) {
   bool ok = !value.empty() && value.size() <= max_digits && (value == "0" || value[0] != '0');
   for (char c : value) ok = ok && std::isdigit(static_cast<unsigned char>(c));
-  if (!ok) AddViolation(std::string(value), path, std::string("Member must satisfy regular expression pattern: ") + pattern);
+  if (!ok)
+    AddViolation(std::string(value), path,
+                 std::string("Member must satisfy regular expression pattern: ") + pattern);
 }
 
 void JsonRequest::CheckRange(int64_t value, std::string_view path, std::optional<int64_t> min,
                              std::optional<int64_t> max) {
   if (min && value < *min) {
-    AddViolation(std::to_string(value), path, "Member must have value greater than or equal to " + std::to_string(*min));
+    AddViolation(std::to_string(value), path,
+                 "Member must have value greater than or equal to " + std::to_string(*min));
   } else if (max && value > *max) {
-    AddViolation(std::to_string(value), path, "Member must have value less than or equal to " + std::to_string(*max));
+    AddViolation(std::to_string(value), path,
+                 "Member must have value less than or equal to " + std::to_string(*max));
   }
 }
 
-void JsonRequest::CheckEnum(std::string_view value, std::string_view path, const std::vector<std::string_view>& allowed) {
+void JsonRequest::CheckEnum(std::string_view value, std::string_view path,
+                            const std::vector<std::string_view>& allowed) {
   for (auto option : allowed) {
     if (option == value) return;
   }
   std::vector<std::string> names(allowed.begin(), allowed.end());
-  AddViolation(std::string(value), path, "Member must satisfy enum value set: [" + Join(names, ", ") + "]");
+  AddViolation(std::string(value), path,
+               "Member must satisfy enum value set: [" + Join(names, ", ") + "]");
 }
 
 ApiResult<void> JsonRequest::Finish() const {
@@ -205,7 +232,8 @@ ApiResult<void> JsonRequest::Finish() const {
   if (violations_.empty()) return {};
   // AWS lists violations by member name; one member's violations keep their order.
   std::vector<std::pair<std::string, std::string>> sorted = violations_;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   size_t shown = std::min<size_t>(sorted.size(), 10);
   std::vector<std::string> first;
   for (size_t i = 0; i < shown; ++i) first.push_back(sorted[i].second);

@@ -43,12 +43,15 @@ class JsonRequest {
 
   // Constraint checks; `path` is the AWS member path ("streamName").
   void RequireString(const std::optional<std::string_view>& value, std::string_view path);
-  void CheckLength(std::string_view value, std::string_view path, size_t min, size_t max);  // characters
-  void CheckNamePattern(std::string_view value, std::string_view path);   // [a-zA-Z0-9_.-]+
+  void CheckLength(std::string_view value, std::string_view path, size_t min,
+                   size_t max);                                          // characters
+  void CheckNamePattern(std::string_view value, std::string_view path);  // [a-zA-Z0-9_.-]+
   void CheckDigitsPattern(std::string_view value, std::string_view path, size_t max_digits,
-                          const char* pattern);                          // 0|([1-9]\d{0,N})
-  void CheckRange(int64_t value, std::string_view path, std::optional<int64_t> min, std::optional<int64_t> max);
-  void CheckEnum(std::string_view value, std::string_view path, const std::vector<std::string_view>& allowed);
+                          const char* pattern);  // 0|([1-9]\d{0,N})
+  void CheckRange(int64_t value, std::string_view path, std::optional<int64_t> min,
+                  std::optional<int64_t> max);
+  void CheckEnum(std::string_view value, std::string_view path,
+                 const std::vector<std::string_view>& allowed);
   void AddViolation(std::string value_text, std::string_view path, std::string constraint);
   void AddNullViolation(std::string_view path);
 

@@ -56,8 +56,8 @@ StoreResult<std::shared_ptr<Bucket>> Bucket::Create(FileSystem* fs, const Clock*
 }
 
 StoreResult<std::shared_ptr<Bucket>> Bucket::Load(FileSystem* fs, const Clock* clock,
-                                                  const std::string& root,
-                                                  const std::string& name, RecoveryStats* stats) {
+                                                  const std::string& root, const std::string& name,
+                                                  RecoveryStats* stats) {
   std::string dir = root + "/" + name;
   auto record = ReadObjectFile(fs, dir + "/" + kBucketRecord);
   if (!record) return tl::unexpected(record.error());

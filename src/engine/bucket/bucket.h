@@ -43,8 +43,8 @@ class Bucket {
                                                      const std::string& name);
   // Opens an existing bucket directory, rebuilding the index and removing debris.
   static StoreResult<std::shared_ptr<Bucket>> Load(FileSystem* fs, const Clock* clock,
-                                                   const std::string& root,
-                                                   const std::string& name, RecoveryStats* stats);
+                                                   const std::string& root, const std::string& name,
+                                                   RecoveryStats* stats);
 
   const std::string& name() const { return name_; }
   int64_t creation_ms() const { return creation_ms_; }
@@ -76,7 +76,10 @@ class Bucket {
 
  private:
   Bucket(FileSystem* fs, const Clock* clock, std::string dir, std::string name, int64_t created)
-      : fs_(fs), clock_(clock), dir_(std::move(dir)), name_(std::move(name)),
+      : fs_(fs),
+        clock_(clock),
+        dir_(std::move(dir)),
+        name_(std::move(name)),
         creation_ms_(created) {}
   StoreStatus Scan(RecoveryStats* stats);
   StoreStatus ScanUploads(RecoveryStats* stats);

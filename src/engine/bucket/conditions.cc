@@ -88,9 +88,9 @@ std::optional<ByteRangeSpec> ParseRange(std::string_view header) {
 
 StoreResult<ByteRange> ResolveRange(const ByteRangeSpec& spec, uint64_t size) {
   auto unsatisfiable = [size] {
-    return StoreFail(StoreErrorCode::kInvalidRange,
-                     "the requested range is not satisfiable (object size " +
-                         std::to_string(size) + ")");
+    return StoreFail(
+        StoreErrorCode::kInvalidRange,
+        "the requested range is not satisfiable (object size " + std::to_string(size) + ")");
   };
   if (spec.suffix_length) {
     if (*spec.suffix_length == 0 || size == 0) return unsatisfiable();

@@ -20,16 +20,15 @@ constexpr size_t kUploadIdHexChars = 32;
 std::string NewUploadId() {
   thread_local std::mt19937_64 random(std::random_device{}());
   char text[kUploadIdHexChars + 1];
-  std::snprintf(text, sizeof(text), "%016llx%016llx",
-                static_cast<unsigned long long>(random()),
+  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(random()),
                 static_cast<unsigned long long>(random()));
   return text;
 }
 
 bool IsUploadId(const std::string& id) {
-  return id.size() == kUploadIdHexChars &&
-         std::all_of(id.begin(), id.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return id.size() == kUploadIdHexChars && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 std::string PartFileName(int part_number) {
@@ -170,8 +169,8 @@ StoreResult<std::vector<UploadInfo>> ObjectStore::ListMultipartUploads(
   std::vector<UploadInfo> uploads;
   for (const DirEntry& entry : *entries) {
     if (!IsUploadId(entry.name)) continue;
-    auto record = ReadObjectFile(fs_, (*bucket)->uploads_dir() + "/" + entry.name + "/" +
-                                          kUploadRecord);
+    auto record =
+        ReadObjectFile(fs_, (*bucket)->uploads_dir() + "/" + entry.name + "/" + kUploadRecord);
     if (!record) continue;
     uploads.push_back({entry.name, record->key, record->last_modified_ms, record->metadata});
   }

@@ -52,7 +52,10 @@ class ObjectWriter {
 class ObjectReader {
  public:
   ObjectReader(std::unique_ptr<ReadableFile> file, ObjectInfo info, ByteRange range, bool ranged)
-      : file_(std::move(file)), info_(std::move(info)), range_(range), ranged_(ranged),
+      : file_(std::move(file)),
+        info_(std::move(info)),
+        range_(range),
+        ranged_(ranged),
         position_(range.first) {}
 
   const ObjectInfo& info() const { return info_; }

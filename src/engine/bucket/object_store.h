@@ -64,7 +64,7 @@ struct CopyRequest {
   std::string source_bucket, source_key;
   std::string bucket, key;
   MetadataDirective directive = MetadataDirective::kCopy;
-  ObjectMetadata metadata;  // used with kReplace
+  ObjectMetadata metadata;       // used with kReplace
   Conditions source_conditions;  // x-amz-copy-source-if-*; any failure is kPreconditionFailed
 };
 
@@ -139,8 +139,7 @@ class ObjectStore {
                                         const ListRequest& request) const;
 
   // --- multipart uploads (multipart.cc) ---
-  StoreResult<std::string> CreateMultipartUpload(const std::string& bucket,
-                                                 const std::string& key,
+  StoreResult<std::string> CreateMultipartUpload(const std::string& bucket, const std::string& key,
                                                  const ObjectMetadata& metadata);
   // A streaming part; re-uploading a part number replaces it. Commit's ETag is the part's.
   StoreResult<std::unique_ptr<ObjectWriter>> NewPartWriter(const std::string& bucket,
@@ -157,8 +156,7 @@ class ObjectStore {
   StoreResult<std::vector<UploadInfo>> ListMultipartUploads(const std::string& bucket) const;
   // Concatenates the listed parts into the object (streamed to a temporary file, synced,
   // renamed) and removes the upload. ETag: "<md5 of the parts' binary MD5s>-<count>".
-  StoreResult<ObjectInfo> CompleteMultipartUpload(const std::string& bucket,
-                                                  const std::string& key,
+  StoreResult<ObjectInfo> CompleteMultipartUpload(const std::string& bucket, const std::string& key,
                                                   const std::string& upload_id,
                                                   const std::vector<CompletedPart>& parts);
   StoreStatus AbortMultipartUpload(const std::string& bucket, const std::string& key,

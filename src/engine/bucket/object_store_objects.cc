@@ -12,7 +12,8 @@ constexpr size_t kCopyChunk = 1 << 20;
 
 StoreStatus CheckConditions(const Conditions& conditions, const ObjectInfo& info) {
   switch (EvaluateConditions(conditions, info.etag, info.last_modified_ms)) {
-    case ConditionOutcome::kProceed: return {};
+    case ConditionOutcome::kProceed:
+      return {};
     case ConditionOutcome::kPreconditionFailed:
       return StoreFail(StoreErrorCode::kPreconditionFailed,
                        "at least one of the preconditions you specified did not hold");
@@ -115,8 +116,8 @@ StoreStatus ObjectStore::DeleteObject(const std::string& bucket_name, const std:
 StoreResult<std::vector<DeleteResult>> ObjectStore::DeleteObjects(
     const std::string& bucket_name, const std::vector<std::string>& keys) {
   auto bucket = Find(bucket_name);
-  if (!bucket) return Count(remove_, StoreResult<std::vector<DeleteResult>>(
-                                         tl::unexpected(bucket.error())));
+  if (!bucket)
+    return Count(remove_, StoreResult<std::vector<DeleteResult>>(tl::unexpected(bucket.error())));
   std::vector<DeleteResult> results;
   for (const std::string& key : keys) {
     auto status = DeleteObject(bucket_name, key);
@@ -143,9 +144,8 @@ StoreResult<ObjectInfo> ObjectStore::CopyObject(const CopyRequest& request) {
     if (!status) {  // for copies every failed condition is a 412
       return StoreFail(StoreErrorCode::kPreconditionFailed, status.error().message);
     }
-    const ObjectMetadata& metadata = request.directive == MetadataDirective::kCopy
-                                         ? opened->info.metadata
-                                         : request.metadata;
+    const ObjectMetadata& metadata =
+        request.directive == MetadataDirective::kCopy ? opened->info.metadata : request.metadata;
     auto writer = NewObjectWriter(request.bucket, request.key, metadata);
     if (!writer) return tl::unexpected(writer.error());
     std::string buffer(kCopyChunk, '\0');

@@ -28,7 +28,8 @@ HttpResponse JsonError(int status, std::string_view type, std::string_view messa
 Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logger& logger) {
   std::unique_ptr<Engine> engine(new Engine(options, logger));
   if (options.virtual_clock) {
-    int64_t start = options.virtual_clock_start_ms != 0 ? options.virtual_clock_start_ms : RealClock().NowMs();
+    int64_t start =
+        options.virtual_clock_start_ms != 0 ? options.virtual_clock_start_ms : RealClock().NowMs();
     auto clock = std::make_unique<VirtualClock>(start);
     engine->virtual_clock_ = clock.get();
     engine->clock_ = std::move(clock);
@@ -68,16 +69,21 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
     return JsonError(status, type, message);
   };
   Engine* self = engine.get();
-  engine->server_ = std::make_unique<HttpServer>(
-      server_options, [self](HttpRequest&& request, Respond respond) { self->Route(std::move(request), std::move(respond)); });
+  engine->server_ =
+      std::make_unique<HttpServer>(server_options, [self](HttpRequest&& request, Respond respond) {
+        self->Route(std::move(request), std::move(respond));
+      });
   if (auto started = engine->server_->Start(); !started) return tl::unexpected(started.error());
   engine->retention_thread_ = std::thread([self] { self->RetentionLoop(); });
   logger.Info("engine started",
-              {{"address", options.address}, {"port", std::to_string(engine->port())},
+              {{"address", options.address},
+               {"port", std::to_string(engine->port())},
                {"data_dir", options.data_dir},
-               {"durability", options.durability == DurabilityMode::kEveryBatch ? "fsync-per-batch" : "interval"},
+               {"durability",
+                options.durability == DurabilityMode::kEveryBatch ? "fsync-per-batch" : "interval"},
                {"clock", options.virtual_clock ? "virtual" : "real"},
-               {"loopback_only", options.address == "127.0.0.1" || options.address == "::1" ? "true" : "false"}});
+               {"loopback_only",
+                options.address == "127.0.0.1" || options.address == "::1" ? "true" : "false"}});
   return engine;
 }
 
@@ -102,7 +108,8 @@ void Engine::Stop() {
 void Engine::RetentionLoop() {
   std::unique_lock lock(retention_mu_);
   while (!stopping_) {
-    retention_cv_.wait_for(lock, std::chrono::milliseconds(options_.retention_check_ms), [&] { return stopping_; });
+    retention_cv_.wait_for(lock, std::chrono::milliseconds(options_.retention_check_ms),
+                           [&] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
     streams_->EnforceRetention();
@@ -117,12 +124,14 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
       kinesis_->Handle(value.substr(kKinesisTargetPrefix.size()), request, std::move(respond));
       return;
     }
-    respond(JsonError(400, "UnknownOperationException", "Unknown X-Amz-Target " + std::string(value)));
+    respond(
+        JsonError(400, "UnknownOperationException", "Unknown X-Amz-Target " + std::string(value)));
     return;
   }
   if (request.method == "GET" && request.path == "/health") return respond(Health());
   if (request.method == "GET" && request.path == "/metrics") return respond(Metrics());
-  if (request.method == "POST" && request.path == "/_streamform/clock") return respond(ClockControl(request));
+  if (request.method == "POST" && request.path == "/_streamform/clock")
+    return respond(ClockControl(request));
   if (request.method == "POST" && request.path == "/_streamform/throttling") {
     return respond(ThrottlingControl(request));
   }
@@ -131,16 +140,21 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
 
 HttpResponse Engine::Health() const {
   std::string body;
-  JsonWriter(body).BeginObject().Member("status", "ok").Member("port", static_cast<int64_t>(port()))
+  JsonWriter(body)
+      .BeginObject()
+      .Member("status", "ok")
+      .Member("port", static_cast<int64_t>(port()))
       .Member("uptimeMs", RealClock().NowMs() - started_ms_)
       .Member("clock", virtual_clock_ != nullptr ? "virtual" : "real")
-      .Member("nowMs", clock_->NowMs()).EndObject();
+      .Member("nowMs", clock_->NowMs())
+      .EndObject();
   return Json(200, std::move(body));
 }
 
 HttpResponse Engine::ClockControl(const HttpRequest& request) {
   if (virtual_clock_ == nullptr) {
-    return JsonError(409, "ClockNotVirtual", "the engine runs on the real clock; start it with --virtual-clock");
+    return JsonError(409, "ClockNotVirtual",
+                     "the engine runs on the real clock; start it with --virtual-clock");
   }
   auto parsed = JsonRequest::Parse(request.body);
   if (!parsed) return JsonError(400, parsed.error().type, parsed.error().message);
@@ -182,25 +196,35 @@ HttpResponse Engine::Metrics() const {
     uint64_t ShardMetricsSnapshot::*field;
   };
   const Series series[] = {
-      {"streamform_kinesis_incoming_bytes_total", "counter", "IncomingBytes: data and key bytes put", &ShardMetricsSnapshot::incoming_bytes},
-      {"streamform_kinesis_incoming_records_total", "counter", "IncomingRecords: records put", &ShardMetricsSnapshot::incoming_records},
-      {"streamform_kinesis_get_records_bytes_total", "counter", "GetRecords.Bytes", &ShardMetricsSnapshot::get_records_bytes},
-      {"streamform_kinesis_get_records_records_total", "counter", "GetRecords.Records", &ShardMetricsSnapshot::get_records_records},
-      {"streamform_kinesis_get_records_calls_total", "counter", "GetRecords calls", &ShardMetricsSnapshot::get_records_calls},
-      {"streamform_kinesis_write_throughput_exceeded_total", "counter", "WriteProvisionedThroughputExceeded: records refused", &ShardMetricsSnapshot::write_throttled},
-      {"streamform_kinesis_read_throughput_exceeded_total", "counter", "ReadProvisionedThroughputExceeded: calls refused", &ShardMetricsSnapshot::read_throttled},
-      {"streamform_kinesis_log_bytes", "gauge", "bytes of the shard's log on disk", &ShardMetricsSnapshot::log_bytes},
+      {"streamform_kinesis_incoming_bytes_total", "counter",
+       "IncomingBytes: data and key bytes put", &ShardMetricsSnapshot::incoming_bytes},
+      {"streamform_kinesis_incoming_records_total", "counter", "IncomingRecords: records put",
+       &ShardMetricsSnapshot::incoming_records},
+      {"streamform_kinesis_get_records_bytes_total", "counter", "GetRecords.Bytes",
+       &ShardMetricsSnapshot::get_records_bytes},
+      {"streamform_kinesis_get_records_records_total", "counter", "GetRecords.Records",
+       &ShardMetricsSnapshot::get_records_records},
+      {"streamform_kinesis_get_records_calls_total", "counter", "GetRecords calls",
+       &ShardMetricsSnapshot::get_records_calls},
+      {"streamform_kinesis_write_throughput_exceeded_total", "counter",
+       "WriteProvisionedThroughputExceeded: records refused",
+       &ShardMetricsSnapshot::write_throttled},
+      {"streamform_kinesis_read_throughput_exceeded_total", "counter",
+       "ReadProvisionedThroughputExceeded: calls refused", &ShardMetricsSnapshot::read_throttled},
+      {"streamform_kinesis_log_bytes", "gauge", "bytes of the shard's log on disk",
+       &ShardMetricsSnapshot::log_bytes},
   };
   for (const auto& s : series) {
     metric(s.name, s.type, s.help);
     for (const auto& stream : snapshots) {
       uint64_t total = 0;
       for (const auto& shard : stream.shards) {
-        out += std::string(s.name) + "{stream=\"" + stream.stream + "\",shard=\"" + shard.shard_id + "\"} " +
-               std::to_string(shard.*(s.field)) + "\n";
+        out += std::string(s.name) + "{stream=\"" + stream.stream + "\",shard=\"" + shard.shard_id +
+               "\"} " + std::to_string(shard.*(s.field)) + "\n";
         total += shard.*(s.field);
       }
-      out += std::string(s.name) + "{stream=\"" + stream.stream + "\"} " + std::to_string(total) + "\n";
+      out += std::string(s.name) + "{stream=\"" + stream.stream + "\"} " + std::to_string(total) +
+             "\n";
     }
   }
   metric("streamform_kinesis_iterator_age_milliseconds", "gauge",
@@ -208,8 +232,8 @@ HttpResponse Engine::Metrics() const {
   for (const auto& stream : snapshots) {
     int64_t highest = 0;
     for (const auto& shard : stream.shards) {
-      out += "streamform_kinesis_iterator_age_milliseconds{stream=\"" + stream.stream + "\",shard=\"" +
-             shard.shard_id + "\"} " + std::to_string(shard.iterator_age_ms) + "\n";
+      out += "streamform_kinesis_iterator_age_milliseconds{stream=\"" + stream.stream +
+             "\",shard=\"" + shard.shard_id + "\"} " + std::to_string(shard.iterator_age_ms) + "\n";
       highest = std::max(highest, shard.iterator_age_ms);
     }
     out += "streamform_kinesis_iterator_age_milliseconds{stream=\"" + stream.stream + "\"} " +
@@ -219,9 +243,12 @@ HttpResponse Engine::Metrics() const {
   metric("streamform_http_requests_total", "counter", "complete requests handled");
   out += "streamform_http_requests_total " + std::to_string(stats.requests) + "\n";
   metric("streamform_http_responses_total", "counter", "responses by status class");
-  out += "streamform_http_responses_total{class=\"2xx\"} " + std::to_string(stats.responses_2xx) + "\n";
-  out += "streamform_http_responses_total{class=\"4xx\"} " + std::to_string(stats.responses_4xx) + "\n";
-  out += "streamform_http_responses_total{class=\"5xx\"} " + std::to_string(stats.responses_5xx) + "\n";
+  out += "streamform_http_responses_total{class=\"2xx\"} " + std::to_string(stats.responses_2xx) +
+         "\n";
+  out += "streamform_http_responses_total{class=\"4xx\"} " + std::to_string(stats.responses_4xx) +
+         "\n";
+  out += "streamform_http_responses_total{class=\"5xx\"} " + std::to_string(stats.responses_5xx) +
+         "\n";
   metric("streamform_http_connections_open", "gauge", "open connections");
   out += "streamform_http_connections_open " + std::to_string(stats.connections_open) + "\n";
   HttpResponse response;

@@ -36,11 +36,11 @@ struct EngineOptions {
   bool virtual_clock = false;
   int64_t virtual_clock_start_ms = 0;  // 0: the real time at start
   DurabilityMode durability = DurabilityMode::kEveryBatch;
-  int sync_interval_ms = 100;          // kInterval only
-  bool throttling = false;             // per-shard limits for every stream by default
+  int sync_interval_ms = 100;  // kInterval only
+  bool throttling = false;     // per-shard limits for every stream by default
   std::string region = "us-east-1";
   std::string account = "000000000000";
-  int retention_check_ms = 60000;      // how often retention is enforced on the real clock
+  int retention_check_ms = 60000;  // how often retention is enforced on the real clock
 };
 
 class Engine {

@@ -5,7 +5,8 @@
 
 namespace sf::engine {
 
-Committer::Committer(DurabilityMode mode, int interval_ms, std::function<void()> sync_all, int threads)
+Committer::Committer(DurabilityMode mode, int interval_ms, std::function<void()> sync_all,
+                     int threads)
     : mode_(mode), interval_ms_(std::max(1, interval_ms)), sync_all_(std::move(sync_all)) {
   if (mode_ == DurabilityMode::kInterval) {
     threads_.emplace_back([this] { Tick(); });
@@ -59,7 +60,8 @@ void Committer::Run() {
       }
     }
     std::vector<std::pair<ShardLog*, Status>> results;
-    for (const auto& target : highest) results.emplace_back(target.log.get(), target.log->Sync(target.sequence));
+    for (const auto& target : highest)
+      results.emplace_back(target.log.get(), target.log->Sync(target.sequence));
     for (auto& pending : batch) {
       Status status;
       for (const auto& target : pending.targets) {

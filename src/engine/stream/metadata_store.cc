@@ -23,14 +23,15 @@ nlohmann::json ToJson(const StreamMeta& stream) {
     }
     shards.push_back(std::move(s));
   }
-  nlohmann::json out = {{"name", stream.name},
-                        {"created_ms", stream.created_ms},
-                        {"incarnation", stream.incarnation},
-                        {"mode", stream.mode == StreamMode::kOnDemand ? "ON_DEMAND" : "PROVISIONED"},
-                        {"retention_hours", stream.retention_hours},
-                        {"shards", shards},
-                        {"tags", stream.tags},
-                        {"reshard_times_ms", stream.reshard_times_ms}};
+  nlohmann::json out = {
+      {"name", stream.name},
+      {"created_ms", stream.created_ms},
+      {"incarnation", stream.incarnation},
+      {"mode", stream.mode == StreamMode::kOnDemand ? "ON_DEMAND" : "PROVISIONED"},
+      {"retention_hours", stream.retention_hours},
+      {"shards", shards},
+      {"tags", stream.tags},
+      {"reshard_times_ms", stream.reshard_times_ms}};
   if (stream.throttling) out["throttling"] = *stream.throttling;
   return out;
 }
@@ -44,7 +45,7 @@ Result<StreamMeta> FromJson(const std::string& text) {
     stream.created_ms = json.at("created_ms").get<int64_t>();
     stream.incarnation = json.value("incarnation", static_cast<uint64_t>(stream.created_ms));
     stream.mode = json.at("mode").get<std::string>() == "ON_DEMAND" ? StreamMode::kOnDemand
-                                                                     : StreamMode::kProvisioned;
+                                                                    : StreamMode::kProvisioned;
     stream.retention_hours = json.at("retention_hours").get<int>();
     for (const auto& s : json.at("shards")) {
       ShardMeta shard;
@@ -53,7 +54,8 @@ Result<StreamMeta> FromJson(const std::string& text) {
       shard.ending_hash_key = ParseHashKey(s.at("end").get<std::string>()).value_or(0);
       shard.created_ms = s.at("created_ms").get<int64_t>();
       if (s.contains("parent")) shard.parent = s["parent"].get<uint32_t>();
-      if (s.contains("adjacent_parent")) shard.adjacent_parent = s["adjacent_parent"].get<uint32_t>();
+      if (s.contains("adjacent_parent"))
+        shard.adjacent_parent = s["adjacent_parent"].get<uint32_t>();
       if (s.contains("closed_at")) shard.closed_at = s["closed_at"].get<uint64_t>();
       shard.closed_last_arrival_ms = s.value("closed_last_arrival_ms", shard.created_ms);
       stream.shards.push_back(shard);
@@ -87,16 +89,18 @@ class Statement {
 
 Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return Fail(ErrorCode::kIo, "cannot open " + path + ": " + message);
   }
   std::unique_ptr<MetadataStore> store(new MetadataStore(db));
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                          "CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY, meta TEXT NOT NULL)",
-                          "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"}) {
+  for (const char* sql :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+        "CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY, meta TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"}) {
     if (auto status = store->Exec(sql); !status) return tl::unexpected(status.error());
   }
   return store;
@@ -125,7 +129,8 @@ Result<std::vector<StreamMeta>> MetadataStore::LoadAll() {
     if (!stream) return tl::unexpected(stream.error());
     streams.push_back(std::move(*stream));
   }
-  if (rc != SQLITE_DONE) return Fail(ErrorCode::kIo, std::string("metadata store: ") + sqlite3_errmsg(db_));
+  if (rc != SQLITE_DONE)
+    return Fail(ErrorCode::kIo, std::string("metadata store: ") + sqlite3_errmsg(db_));
   return streams;
 }
 

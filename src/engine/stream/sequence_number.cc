@@ -78,15 +78,21 @@ constexpr int kVersionBit = 184, kCreateBit = 148, kNibbleBit = 144, kIndexBit =
 
 const SequenceNumberFormatter::Decimal& Power(int exponent) {
   static const std::array<SequenceNumberFormatter::Decimal, 6> powers = {
-      PowerOfTwo(kVersionBit), PowerOfTwo(kCreateBit), PowerOfTwo(kNibbleBit),
+      PowerOfTwo(kVersionBit), PowerOfTwo(kCreateBit),  PowerOfTwo(kNibbleBit),
       PowerOfTwo(kIndexBit),   PowerOfTwo(kSecondsBit), PowerOfTwo(kShardBit)};
   switch (exponent) {
-    case kVersionBit: return powers[0];
-    case kCreateBit: return powers[1];
-    case kNibbleBit: return powers[2];
-    case kIndexBit: return powers[3];
-    case kSecondsBit: return powers[4];
-    default: return powers[5];
+    case kVersionBit:
+      return powers[0];
+    case kCreateBit:
+      return powers[1];
+    case kNibbleBit:
+      return powers[2];
+    case kIndexBit:
+      return powers[3];
+    case kSecondsBit:
+      return powers[4];
+    default:
+      return powers[5];
   }
 }
 
@@ -134,7 +140,8 @@ void SequenceNumberFormatter::MoveTo(uint64_t sequence_index, uint64_t record_se
   uint64_t carry = 0;
   for (size_t i = 0; i < kLimbs; ++i) {
     // Each product is below 2^32 * 10^9 < 2^62, so the sum fits in 64 bits.
-    uint64_t total = limbs_[i] + index_delta * index_power[i] + seconds_delta * seconds_power[i] + carry;
+    uint64_t total =
+        limbs_[i] + index_delta * index_power[i] + seconds_delta * seconds_power[i] + carry;
     limbs_[i] = total % kBase;
     carry = total / kBase;
   }
@@ -170,7 +177,9 @@ std::string SequenceNumberFormatter::Format() const {
   return out;
 }
 
-std::string FormatSequenceNumber(const SequenceParts& parts) { return SequenceNumberFormatter(parts).Format(); }
+std::string FormatSequenceNumber(const SequenceParts& parts) {
+  return SequenceNumberFormatter(parts).Format();
+}
 
 std::optional<SequenceParts> ParseSequenceNumber(std::string_view text) {
   if (text.empty() || text.size() > 60 || (text.size() > 1 && text[0] == '0')) return std::nullopt;

@@ -31,8 +31,8 @@ std::string FormatSequenceNumber(const SequenceParts& parts);
 // conversion. Not thread-safe; one per loop.
 class SequenceNumberFormatter {
  public:
-  static constexpr size_t kLimbs = 7;                 // 10^63 > 2^188
-  using Decimal = std::array<uint64_t, kLimbs>;       // little-endian base-10^9 limbs
+  static constexpr size_t kLimbs = 7;            // 10^63 > 2^188
+  using Decimal = std::array<uint64_t, kLimbs>;  // little-endian base-10^9 limbs
 
   explicit SequenceNumberFormatter(const SequenceParts& parts);
   // Moves to another record of the same shard (same create seconds and shard index). Cheap

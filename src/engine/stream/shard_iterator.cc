@@ -49,7 +49,8 @@ std::string IteratorCodec::Encode(const IteratorPosition& position) const {
 std::optional<IteratorPosition> IteratorCodec::Decode(std::string_view token) const {
   auto bytes = Base64Decode(token);
   constexpr size_t kFixed = 1 + 8 + 4 + 8 + 8 + 1;
-  if (!bytes || bytes->size() < kFixed + kSignatureBytes || (*bytes)[0] != kVersion) return std::nullopt;
+  if (!bytes || bytes->size() < kFixed + kSignatureBytes || (*bytes)[0] != kVersion)
+    return std::nullopt;
   std::string_view payload(bytes->data(), bytes->size() - kSignatureBytes);
   std::string expected = Sign(payload);
   if (CRYPTO_memcmp(expected.data(), bytes->data() + payload.size(), kSignatureBytes) != 0) {

@@ -17,7 +17,7 @@ struct ShardCounters {
   std::atomic<uint64_t> get_records_bytes{0};
   std::atomic<uint64_t> get_records_records{0};
   std::atomic<uint64_t> get_records_calls{0};
-  std::atomic<int64_t> iterator_age_ms{0};  // of the latest GetRecords on this shard (a gauge)
+  std::atomic<int64_t> iterator_age_ms{0};   // of the latest GetRecords on this shard (a gauge)
   std::atomic<uint64_t> write_throttled{0};  // records refused
   std::atomic<uint64_t> read_throttled{0};   // calls refused
 };

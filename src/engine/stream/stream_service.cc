@@ -1,9 +1,9 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 
 #include "base/base64.h"
 #include "engine/stream/stream_service_internal.h"
@@ -23,9 +23,9 @@ void StreamService::Stream::RebuildRouting() {
 }
 
 StreamService::Shard* StreamService::Stream::Route(HashKey key) const {
-  auto it = std::upper_bound(routing.begin(), routing.end(), key, [](HashKey k, const Shard* shard) {
-    return k < shard->meta.starting_hash_key;
-  });
+  auto it = std::upper_bound(
+      routing.begin(), routing.end(), key,
+      [](HashKey k, const Shard* shard) { return k < shard->meta.starting_hash_key; });
   if (it == routing.begin()) return nullptr;
   Shard* shard = *(it - 1);
   return key <= shard->meta.ending_hash_key ? shard : nullptr;
@@ -35,7 +35,8 @@ StreamService::StreamService(const StreamServiceOptions& options) : options_(opt
 StreamService::~StreamService() = default;
 
 Result<std::unique_ptr<StreamService>> StreamService::Open(const StreamServiceOptions& options) {
-  if (options.clock == nullptr) return Fail(ErrorCode::kInvalidArgument, "StreamService needs a clock");
+  if (options.clock == nullptr)
+    return Fail(ErrorCode::kInvalidArgument, "StreamService needs a clock");
   std::error_code ec;
   fs::create_directories(fs::path(options.data_dir) / "streams", ec);
   if (ec) return Fail(ErrorCode::kIo, "cannot create " + options.data_dir + ": " + ec.message());
@@ -59,15 +60,18 @@ Result<std::unique_ptr<StreamService>> StreamService::Open(const StreamServiceOp
 }
 
 std::string StreamService::StreamDirectory(const StreamMeta& meta) const {
-  return (fs::path(options_.data_dir) / "streams" / (meta.name + "-" + std::to_string(meta.incarnation))).string();
+  return (fs::path(options_.data_dir) / "streams" /
+          (meta.name + "-" + std::to_string(meta.incarnation)))
+      .string();
 }
 
-Result<std::unique_ptr<StreamService::Shard>> StreamService::OpenShard(const Stream& stream,
-                                                                       const ShardMeta& meta) const {
+Result<std::unique_ptr<StreamService::Shard>> StreamService::OpenShard(
+    const Stream& stream, const ShardMeta& meta) const {
   std::string directory = (fs::path(StreamDirectory(stream.meta)) / meta.id()).string();
   auto log = ShardLog::Open(directory, options_.log);
   if (!log) return tl::unexpected(log.error());
-  return std::make_unique<Shard>(meta, std::shared_ptr<ShardLog>(std::move(*log)), options_.clock->NowMs());
+  return std::make_unique<Shard>(meta, std::shared_ptr<ShardLog>(std::move(*log)),
+                                 options_.clock->NowMs());
 }
 
 Status StreamService::Load() {
@@ -94,7 +98,8 @@ StreamService::Stream* StreamService::Find(const std::string& name) const {
 }
 
 ApiError StreamService::NotFound(const std::string& name) const {
-  return {"ResourceNotFoundException", "Stream " + name + " under account " + options_.account + " not found."};
+  return {"ResourceNotFoundException",
+          "Stream " + name + " under account " + options_.account + " not found."};
 }
 
 std::string StreamService::StreamArn(const std::string& name) const {
@@ -123,11 +128,14 @@ ApiResult<void> StreamService::CreateStream(const std::string& name, std::option
                                             StreamMode mode) {
   // The API validates names too; this keeps a name from ever leaving streams/ on disk.
   bool valid_name = !name.empty() && name.size() <= 128 &&
-                    std::all_of(name.begin(), name.end(), [](char c) {
-                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-                    }) &&
+                    std::all_of(name.begin(), name.end(),
+                                [](char c) {
+                                  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+                                         c == '.' || c == '-';
+                                }) &&
                     name != "." && name != "..";
-  if (!valid_name) return ApiFail("InvalidArgumentException", "Invalid stream name '" + name + "'.");
+  if (!valid_name)
+    return ApiFail("InvalidArgumentException", "Invalid stream name '" + name + "'.");
   if (shard_count && *shard_count < 1) {
     return ApiFail("InvalidArgumentException", "ShardCount must be at least 1.");
   }
@@ -138,24 +146,28 @@ ApiResult<void> StreamService::CreateStream(const std::string& name, std::option
   }
   int count = shard_count.value_or(mode == StreamMode::kOnDemand ? 4 : 1);
   if (mode == StreamMode::kProvisioned && !shard_count) {
-    return ApiFail("InvalidArgumentException", "ShardCount is required for streams in PROVISIONED mode.");
+    return ApiFail("InvalidArgumentException",
+                   "ShardCount is required for streams in PROVISIONED mode.");
   }
   int total = 0;
   for (const auto& [other, stream] : streams_) total += static_cast<int>(stream->routing.size());
   if (total + count > options_.max_shards) {
-    return ApiFail("LimitExceededException",
-                   "This request would exceed the shard limit for the account " + options_.account +
-                       " in " + options_.region + ". Current shard count for the account: " +
-                       std::to_string(total) + ". Limit: " + std::to_string(options_.max_shards) +
-                       ". Number of additional shards that would have resulted from this request: " +
-                       std::to_string(count) + ".");
+    return ApiFail(
+        "LimitExceededException",
+        "This request would exceed the shard limit for the account " + options_.account + " in " +
+            options_.region + ". Current shard count for the account: " + std::to_string(total) +
+            ". Limit: " + std::to_string(options_.max_shards) +
+            ". Number of additional shards that would have resulted from this request: " +
+            std::to_string(count) + ".");
   }
   auto stream = std::make_unique<Stream>();
   stream->meta.name = name;
   stream->meta.created_ms = options_.clock->NowMs();
   unsigned char random[8];
-  if (RAND_bytes(random, sizeof(random)) != 1) return ApiFail("InternalFailure", "no randomness", 500);
-  for (unsigned char byte : random) stream->meta.incarnation = (stream->meta.incarnation << 8) | byte;
+  if (RAND_bytes(random, sizeof(random)) != 1)
+    return ApiFail("InternalFailure", "no randomness", 500);
+  for (unsigned char byte : random)
+    stream->meta.incarnation = (stream->meta.incarnation << 8) | byte;
   stream->meta.mode = mode;
   for (const auto& [start, end] : UniformRanges(count)) {
     ShardMeta shard;
@@ -182,7 +194,8 @@ ApiResult<void> StreamService::DeleteStream(const std::string& name) {
   std::unique_lock lock(mu_);
   Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
-  if (auto status = store_->Delete(name); !status) return ApiFail("InternalFailure", status.error().message, 500);
+  if (auto status = store_->Delete(name); !status)
+    return ApiFail("InternalFailure", status.error().message, 500);
   std::string directory = StreamDirectory(stream->meta);
   streams_.erase(name);  // logs still synced by in-flight commits stay alive through shared_ptr
   std::error_code ec;
@@ -190,12 +203,14 @@ ApiResult<void> StreamService::DeleteStream(const std::string& name) {
   return {};
 }
 
-SequenceParts StreamService::SequenceOf(const ShardMeta& shard, uint64_t index, int64_t arrival_ms) {
+SequenceParts StreamService::SequenceOf(const ShardMeta& shard, uint64_t index,
+                                        int64_t arrival_ms) {
   return {static_cast<uint64_t>(shard.created_ms / 1000), shard.index, index,
           static_cast<uint64_t>(std::max(arrival_ms, shard.created_ms) / 1000)};
 }
 
-std::string StreamService::SequenceNumber(const ShardMeta& shard, uint64_t index, int64_t arrival_ms) const {
+std::string StreamService::SequenceNumber(const ShardMeta& shard, uint64_t index,
+                                          int64_t arrival_ms) const {
   return FormatSequenceNumber(SequenceOf(shard, index, arrival_ms));
 }
 
@@ -205,7 +220,8 @@ ShardInfo StreamService::Describe(const Stream& stream, const ShardMeta& shard) 
   if (shard.closed_at) {
     for (const auto& child : stream.meta.shards) {
       if (child.parent == shard.index || child.adjacent_parent == shard.index) {
-        info.closed_ms = info.closed_ms ? std::min(*info.closed_ms, child.created_ms) : child.created_ms;
+        info.closed_ms =
+            info.closed_ms ? std::min(*info.closed_ms, child.created_ms) : child.created_ms;
       }
     }
   }
@@ -218,7 +234,8 @@ ShardInfo StreamService::Describe(const Stream& stream, const ShardMeta& shard) 
   if (shard.closed_at) {  // the last record's number (the start's, for a shard that got none)
     bool empty = *shard.closed_at == 0;
     info.ending_sequence_number =
-        SequenceNumber(shard, empty ? 0 : *shard.closed_at - 1, empty ? shard.created_ms : shard.closed_last_arrival_ms);
+        SequenceNumber(shard, empty ? 0 : *shard.closed_at - 1,
+                       empty ? shard.created_ms : shard.closed_last_arrival_ms);
   }
   return info;
 }
@@ -252,27 +269,30 @@ ApiResult<void> StreamService::SetRetention(const std::string& name, int hours, 
   if (stream == nullptr) return tl::unexpected(NotFound(name));
   int current = stream->meta.retention_hours;
   if (hours < 24) {
-    return ApiFail("InvalidArgumentException", "Minimum allowed retention period is 24 hours. Requested retention period (" +
-                                                   std::to_string(hours) + " hours) is too short.");
+    return ApiFail("InvalidArgumentException",
+                   "Minimum allowed retention period is 24 hours. Requested retention period (" +
+                       std::to_string(hours) + " hours) is too short.");
   }
   if (hours > 8760) {
-    return ApiFail("InvalidArgumentException", "Maximum allowed retention period is 8760 hours. Requested retention period (" +
-                                                   std::to_string(hours) + " hours) is too long.");
+    return ApiFail("InvalidArgumentException",
+                   "Maximum allowed retention period is 8760 hours. Requested retention period (" +
+                       std::to_string(hours) + " hours) is too long.");
   }
   if (increase && hours < current) {
     return ApiFail("InvalidArgumentException",
-                   "Requested retention period (" + std::to_string(hours) + " hours) for stream " + name +
-                       " can not be shorter than existing retention period (" + std::to_string(current) +
-                       " hours). Use DecreaseRetentionPeriod API.");
+                   "Requested retention period (" + std::to_string(hours) + " hours) for stream " +
+                       name + " can not be shorter than existing retention period (" +
+                       std::to_string(current) + " hours). Use DecreaseRetentionPeriod API.");
   }
   if (!increase && hours > current) {
     return ApiFail("InvalidArgumentException",
-                   "Requested retention period (" + std::to_string(hours) + " hours) for stream " + name +
-                       " can not be longer than existing retention period (" + std::to_string(current) +
-                       " hours). Use IncreaseRetentionPeriod API.");
+                   "Requested retention period (" + std::to_string(hours) + " hours) for stream " +
+                       name + " can not be longer than existing retention period (" +
+                       std::to_string(current) + " hours). Use IncreaseRetentionPeriod API.");
   }
   stream->meta.retention_hours = hours;
-  if (auto status = store_->Put(stream->meta); !status) return ApiFail("InternalFailure", status.error().message, 500);
+  if (auto status = store_->Put(stream->meta); !status)
+    return ApiFail("InternalFailure", status.error().message, 500);
   return {};
 }
 
@@ -280,46 +300,53 @@ namespace {
 bool ValidTag(const std::string& text) {
   for (unsigned char c : text) {
     if (c >= 0x80) continue;  // unicode letters and digits are allowed
-    if (!(std::isalnum(c) || std::isspace(c) || std::strchr("_./=+-%@:", c) != nullptr)) return false;
+    if (!(std::isalnum(c) || std::isspace(c) || std::strchr("_./=+-%@:", c) != nullptr))
+      return false;
   }
   return true;
 }
 }  // namespace
 
-ApiResult<void> StreamService::AddTags(const std::string& name, const std::map<std::string, std::string>& tags) {
+ApiResult<void> StreamService::AddTags(const std::string& name,
+                                       const std::map<std::string, std::string>& tags) {
   std::unique_lock lock(mu_);
   Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
   for (const auto& [key, value] : tags) {
     if (!ValidTag(key) || !ValidTag(value)) {
-      return ApiFail("InvalidArgumentException",
-                     "Failed to add tags to stream " + name + " under account " + options_.account +
-                         " because some tags contained illegal characters. The allowed characters are "
-                         "Unicode letters, white-spaces, '_',',','/','=','+','-','@'.");
+      return ApiFail(
+          "InvalidArgumentException",
+          "Failed to add tags to stream " + name + " under account " + options_.account +
+              " because some tags contained illegal characters. The allowed characters are "
+              "Unicode letters, white-spaces, '_',',','/','=','+','-','@'.");
     }
   }
   std::map<std::string, std::string> merged = stream->meta.tags;
   for (const auto& [key, value] : tags) merged[key] = value;
   if (merged.size() > 50) {
-    return ApiFail("InvalidArgumentException", "Failed to add tags to stream " + name + " under account " +
-                                                   options_.account +
-                                                   " because a given stream cannot have more than 50 tags associated with it.");
+    return ApiFail("InvalidArgumentException",
+                   "Failed to add tags to stream " + name + " under account " + options_.account +
+                       " because a given stream cannot have more than 50 tags associated with it.");
   }
   stream->meta.tags = std::move(merged);
-  if (auto status = store_->Put(stream->meta); !status) return ApiFail("InternalFailure", status.error().message, 500);
+  if (auto status = store_->Put(stream->meta); !status)
+    return ApiFail("InternalFailure", status.error().message, 500);
   return {};
 }
 
-ApiResult<void> StreamService::RemoveTags(const std::string& name, const std::vector<std::string>& keys) {
+ApiResult<void> StreamService::RemoveTags(const std::string& name,
+                                          const std::vector<std::string>& keys) {
   std::unique_lock lock(mu_);
   Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
   for (const auto& key : keys) stream->meta.tags.erase(key);
-  if (auto status = store_->Put(stream->meta); !status) return ApiFail("InternalFailure", status.error().message, 500);
+  if (auto status = store_->Put(stream->meta); !status)
+    return ApiFail("InternalFailure", status.error().message, 500);
   return {};
 }
 
-ApiResult<std::map<std::string, std::string>> StreamService::ListTags(const std::string& name) const {
+ApiResult<std::map<std::string, std::string>> StreamService::ListTags(
+    const std::string& name) const {
   std::shared_lock lock(mu_);
   const Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
@@ -331,7 +358,8 @@ ApiResult<void> StreamService::SetThrottling(const std::string& name, std::optio
   Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
   stream->meta.throttling = enabled;
-  if (auto status = store_->Put(stream->meta); !status) return ApiFail("InternalFailure", status.error().message, 500);
+  if (auto status = store_->Put(stream->meta); !status)
+    return ApiFail("InternalFailure", status.error().message, 500);
   return {};
 }
 
@@ -354,7 +382,8 @@ void StreamService::EnforceRetention() {
     for (const auto& shard : stream->shards) {
       ShardLog& log = *shard->log;
       bool appended = log.next_sequence() > shard->sealed_at_sequence;
-      bool all_expired = log.next_sequence() > log.first_sequence() && log.last_arrival_ms() < cutoff;
+      bool all_expired =
+          log.next_sequence() > log.first_sequence() && log.last_arrival_ms() < cutoff;
       if (appended && (now - shard->sealed_ms >= seal_every || all_expired)) {
         if (log.Roll()) {
           shard->sealed_ms = now;
@@ -383,12 +412,13 @@ std::vector<StreamMetricsSnapshot> StreamService::Metrics() const {
       snapshot.shards.push_back({shard->meta.id(), shard->meta.open(), c.incoming_bytes.load(),
                                  c.incoming_records.load(), c.get_records_bytes.load(),
                                  c.get_records_records.load(), c.get_records_calls.load(),
-                                 c.write_throttled.load(), c.read_throttled.load(), c.iterator_age_ms.load(),
-                                 shard->log->size_bytes()});
+                                 c.write_throttled.load(), c.read_throttled.load(),
+                                 c.iterator_age_ms.load(), shard->log->size_bytes()});
     }
     out.push_back(std::move(snapshot));
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.stream < b.stream; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.stream < b.stream; });
   return out;
 }
 

@@ -38,7 +38,7 @@ struct StreamServiceOptions {
   const Clock* clock = nullptr;  // required; not owned
   bool throttling = false;       // per-shard limits for streams that do not set their own
   LogOptions log;
-  int max_shards = 500;          // per engine, like the default account limit in a region
+  int max_shards = 500;  // per engine, like the default account limit in a region
 };
 
 struct PutEntry {
@@ -114,7 +114,8 @@ class StreamService {
   static Result<std::unique_ptr<StreamService>> Open(const StreamServiceOptions& options);
   ~StreamService();
 
-  ApiResult<void> CreateStream(const std::string& name, std::optional<int> shard_count, StreamMode mode);
+  ApiResult<void> CreateStream(const std::string& name, std::optional<int> shard_count,
+                               StreamMode mode);
   ApiResult<void> DeleteStream(const std::string& name);
   ApiResult<StreamInfo> DescribeStream(const std::string& name) const;
   std::vector<std::string> ListStreams() const;  // sorted

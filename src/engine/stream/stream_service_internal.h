@@ -28,8 +28,13 @@ struct StreamService::Shard {
   TokenBucket write_bytes, write_records, read_bytes, read_calls;
 
   Shard(ShardMeta m, std::shared_ptr<ShardLog> l, int64_t now_ms)
-      : meta(std::move(m)), id(meta.id()), log(std::move(l)), sealed_ms(now_ms), write_bytes(kWriteBytesPerSecond, now_ms),
-        write_records(kWriteRecordsPerSecond, now_ms), read_bytes(kReadBytesPerSecond, now_ms),
+      : meta(std::move(m)),
+        id(meta.id()),
+        log(std::move(l)),
+        sealed_ms(now_ms),
+        write_bytes(kWriteBytesPerSecond, now_ms),
+        write_records(kWriteRecordsPerSecond, now_ms),
+        read_bytes(kReadBytesPerSecond, now_ms),
         read_calls(kReadCallsPerSecond, now_ms) {}
 };
 

@@ -24,8 +24,8 @@ std::string AmzUtc(int64_t ms) {
 
 }  // namespace
 
-ApiResult<PutOutcome> StreamService::PutRecords(const std::string& name, const std::vector<PutEntry>& entries,
-                                                bool single) {
+ApiResult<PutOutcome> StreamService::PutRecords(const std::string& name,
+                                                const std::vector<PutEntry>& entries, bool single) {
   std::shared_lock lock(mu_);
   Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
@@ -38,10 +38,13 @@ ApiResult<PutOutcome> StreamService::PutRecords(const std::string& name, const s
   std::vector<std::pair<Shard*, std::vector<size_t>>> groups;
   for (size_t i = 0; i < entries.size(); ++i) {
     const PutEntry& entry = entries[i];
-    HashKey key = entry.explicit_hash_key ? *entry.explicit_hash_key : PartitionKeyHash(entry.partition_key);
+    HashKey key =
+        entry.explicit_hash_key ? *entry.explicit_hash_key : PartitionKeyHash(entry.partition_key);
     Shard* shard = stream->Route(key);
-    if (shard == nullptr) return ApiFail("InternalFailure", "no open shard holds the hash key", 500);
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == shard; });
+    if (shard == nullptr)
+      return ApiFail("InternalFailure", "no open shard holds the hash key", 500);
+    auto group =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == shard; });
     if (group == groups.end()) {
       groups.push_back({shard, {}});
       group = groups.end() - 1;
@@ -66,8 +69,8 @@ ApiResult<PutOutcome> StreamService::PutRecords(const std::string& name, const s
           shard->counters.write_throttled.fetch_add(1, std::memory_order_relaxed);
           PutResult& result = outcome.results[i];
           result.error_code = "ProvisionedThroughputExceededException";
-          result.error_message = "Rate exceeded for shard " + shard->meta.id() + " in stream " + name +
-                                 " under account " + options_.account + ".";
+          result.error_message = "Rate exceeded for shard " + shard->meta.id() + " in stream " +
+                                 name + " under account " + options_.account + ".";
           ++outcome.failed;
           continue;
         }
@@ -108,22 +111,25 @@ ApiResult<PutOutcome> StreamService::PutRecords(const std::string& name, const s
   return outcome;
 }
 
-ApiResult<uint64_t> StreamService::IteratorStart(const Stream& stream, const Shard& shard, IteratorType type,
+ApiResult<uint64_t> StreamService::IteratorStart(const Stream& stream, const Shard& shard,
+                                                 IteratorType type,
                                                  const std::optional<std::string>& sequence_number,
                                                  std::optional<double> timestamp_seconds) const {
   const std::string& name = stream.meta.name;
   const std::string shard_id = shard.meta.id();
   bool by_sequence = type == IteratorType::kAtSequence || type == IteratorType::kAfterSequence;
   if (by_sequence != sequence_number.has_value()) {
-    static const char* kNames[] = {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST",
-                                   "AT_TIMESTAMP"};
+    static const char* kNames[] = {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON",
+                                   "LATEST", "AT_TIMESTAMP"};
     if (type != IteratorType::kAtTimestamp || sequence_number) {
-      return ApiFail("InvalidArgumentException",
-                     std::string("Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and "
-                                 "StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no "
-                                 "StartingSequenceNumber. Request specified ") +
-                         kNames[static_cast<int>(type)] +
-                         (sequence_number ? " and also a StartingSequenceNumber." : " and no StartingSequenceNumber."));
+      return ApiFail(
+          "InvalidArgumentException",
+          std::string("Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and "
+                      "StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no "
+                      "StartingSequenceNumber. Request specified ") +
+              kNames[static_cast<int>(type)] +
+              (sequence_number ? " and also a StartingSequenceNumber."
+                               : " and no StartingSequenceNumber."));
     }
   }
   switch (type) {
@@ -133,16 +139,19 @@ ApiResult<uint64_t> StreamService::IteratorStart(const Stream& stream, const Sha
       return shard.log->visible_end();
     case IteratorType::kAtTimestamp: {
       if (!timestamp_seconds) {
-        return ApiFail("InvalidArgumentException",
-                       "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current "
-                       "request has no timestamp parameter.");
+        return ApiFail(
+            "InvalidArgumentException",
+            "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current "
+            "request has no timestamp parameter.");
       }
       int64_t ms = static_cast<int64_t>(std::llround(*timestamp_seconds * 1000.0));
       int64_t now = options_.clock->NowMs();
       if (ms > now) {
-        return ApiFail("InvalidArgumentException",
-                       "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
-                       "timestampInMillis: " + std::to_string(ms) + ", currentTimestampInMillis: " + std::to_string(now));
+        return ApiFail(
+            "InvalidArgumentException",
+            "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
+            "timestampInMillis: " +
+                std::to_string(ms) + ", currentTimestampInMillis: " + std::to_string(now));
       }
       auto position = shard.log->SeekTimestamp(ms);
       if (!position) return ApiFail("InternalFailure", position.error().message, 500);
@@ -152,36 +161,39 @@ ApiResult<uint64_t> StreamService::IteratorStart(const Stream& stream, const Sha
       break;
   }
   auto parts = ParseSequenceNumber(*sequence_number);
-  std::string invalid = "StartingSequenceNumber " + *sequence_number + " used in GetShardIterator on shard " +
-                        shard_id + " in stream " + name + " under account " + options_.account + " is invalid";
+  std::string invalid = "StartingSequenceNumber " + *sequence_number +
+                        " used in GetShardIterator on shard " + shard_id + " in stream " + name +
+                        " under account " + options_.account + " is invalid";
   if (!parts) return ApiFail("InvalidArgumentException", invalid + ".");
   if (parts->shard_index != shard.meta.index) {
-    return ApiFail("InvalidArgumentException", "Invalid StartingSequenceNumber. It encodes " +
-                                                   ShardIdOf(parts->shard_index) +
-                                                   ", while it was used in a call to a shard with " + shard_id);
+    return ApiFail("InvalidArgumentException",
+                   "Invalid StartingSequenceNumber. It encodes " + ShardIdOf(parts->shard_index) +
+                       ", while it was used in a call to a shard with " + shard_id);
   }
   if (parts->shard_create_seconds != static_cast<uint64_t>(shard.meta.created_ms / 1000)) {
-    return ApiFail("InvalidArgumentException", invalid + " because it did not come from this stream.");
+    return ApiFail("InvalidArgumentException",
+                   invalid + " because it did not come from this stream.");
   }
   return parts->sequence_index + (type == IteratorType::kAfterSequence ? 1 : 0);
 }
 
-ApiResult<std::string> StreamService::GetShardIterator(const std::string& name, const std::string& shard_id,
-                                                       IteratorType type,
-                                                       const std::optional<std::string>& sequence_number,
-                                                       std::optional<double> timestamp_seconds) {
+ApiResult<std::string> StreamService::GetShardIterator(
+    const std::string& name, const std::string& shard_id, IteratorType type,
+    const std::optional<std::string>& sequence_number, std::optional<double> timestamp_seconds) {
   std::shared_lock lock(mu_);
   const Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
   auto index = ParseShardId(shard_id);
   if (!index || *index >= stream->shards.size()) {
-    return ApiFail("ResourceNotFoundException", "Shard " + shard_id + " in stream " + name + " under account " +
-                                                    options_.account + " does not exist");
+    return ApiFail("ResourceNotFoundException", "Shard " + shard_id + " in stream " + name +
+                                                    " under account " + options_.account +
+                                                    " does not exist");
   }
   const Shard& shard = *stream->shards[*index];
   auto start = IteratorStart(*stream, shard, type, sequence_number, timestamp_seconds);
   if (!start) return tl::unexpected(start.error());
-  return iterators_->Encode({name, stream->meta.incarnation, shard.meta.index, *start, options_.clock->NowMs()});
+  return iterators_->Encode(
+      {name, stream->meta.incarnation, shard.meta.index, *start, options_.clock->NowMs()});
 }
 
 ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token, int limit) {
@@ -189,31 +201,35 @@ ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token,
   if (!position) return ApiFail("InvalidArgumentException", "Invalid ShardIterator.");
   int64_t now = options_.clock->NowMs();
   if (now - position->issued_ms > kIteratorLifetimeMs) {
-    return ApiFail("ExpiredIteratorException",
-                   "Iterator expired. The iterator was created at time " + AmzUtc(position->issued_ms) +
-                       " while right now it is " + AmzUtc(now) +
-                       " which is further in the future than the tolerated delay of 300000 milliseconds.");
+    return ApiFail(
+        "ExpiredIteratorException",
+        "Iterator expired. The iterator was created at time " + AmzUtc(position->issued_ms) +
+            " while right now it is " + AmzUtc(now) +
+            " which is further in the future than the tolerated delay of 300000 milliseconds.");
   }
   std::shared_lock lock(mu_);
   const Stream* stream = Find(position->stream_name);
   if (stream == nullptr || stream->meta.incarnation != position->stream_incarnation) {
-    return ApiFail("ResourceNotFoundException", "Shard " + ShardIdOf(position->shard_index) + " in stream " +
-                                                    position->stream_name + " under account " +
-                                                    options_.account + " does not exist");
+    return ApiFail("ResourceNotFoundException", "Shard " + ShardIdOf(position->shard_index) +
+                                                    " in stream " + position->stream_name +
+                                                    " under account " + options_.account +
+                                                    " does not exist");
   }
-  if (position->shard_index >= stream->shards.size()) return ApiFail("InvalidArgumentException", "Invalid ShardIterator.");
+  if (position->shard_index >= stream->shards.size())
+    return ApiFail("InvalidArgumentException", "Invalid ShardIterator.");
   Shard& shard = *stream->shards[position->shard_index];
   if (Throttled(*stream)) {
     std::lock_guard guard(shard.throttle_mu);
     if (!shard.read_calls.TryTake(1, now) || shard.read_bytes.InDebt(now)) {
       shard.counters.read_throttled.fetch_add(1, std::memory_order_relaxed);
       return ApiFail("ProvisionedThroughputExceededException",
-                     "Rate exceeded for shard " + shard.meta.id() + " in stream " + stream->meta.name +
-                         " under account " + options_.account + ".");
+                     "Rate exceeded for shard " + shard.meta.id() + " in stream " +
+                         stream->meta.name + " under account " + options_.account + ".");
     }
   }
   // One record past the limit tells how far behind the reader is.
-  auto read = shard.log->Read(position->sequence_index, static_cast<size_t>(limit) + 1, kMaxGetRecordsBytes);
+  auto read = shard.log->Read(position->sequence_index, static_cast<size_t>(limit) + 1,
+                              kMaxGetRecordsBytes);
   if (!read) return ApiFail("InternalFailure", read.error().message, 500);
   GetRecordsOutcome outcome;
   std::vector<LogRecord>& records = read->records;
@@ -240,10 +256,11 @@ ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token,
     std::string sequence_number;
     sequence_number.reserve(60);
     formatter->AppendTo(sequence_number);
-    outcome.records.push_back({std::move(sequence_number), record.arrival_ms, std::move(record.partition_key),
-                               std::move(record.data)});
+    outcome.records.push_back({std::move(sequence_number), record.arrival_ms,
+                               std::move(record.partition_key), std::move(record.data)});
   }
-  outcome.millis_behind_latest = first_unread_arrival ? std::max<int64_t>(0, now - *first_unread_arrival) : 0;
+  outcome.millis_behind_latest =
+      first_unread_arrival ? std::max<int64_t>(0, now - *first_unread_arrival) : 0;
   bool at_end = shard.meta.closed_at && next >= *shard.meta.closed_at;
   if (at_end) {
     for (const auto& child : stream->meta.shards) {
@@ -255,14 +272,15 @@ ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token,
       outcome.child_shards.push_back(std::move(info));
     }
   } else {
-    outcome.next_iterator =
-        iterators_->Encode({stream->meta.name, stream->meta.incarnation, shard.meta.index, next, now});
+    outcome.next_iterator = iterators_->Encode(
+        {stream->meta.name, stream->meta.incarnation, shard.meta.index, next, now});
   }
   shard.counters.get_records_calls.fetch_add(1, std::memory_order_relaxed);
   shard.counters.get_records_records.fetch_add(outcome.records.size(), std::memory_order_relaxed);
   shard.counters.get_records_bytes.fetch_add(bytes, std::memory_order_relaxed);
-  shard.counters.iterator_age_ms.store(outcome.records.empty() ? outcome.millis_behind_latest
-                                                               : now - outcome.records.front().arrival_ms,
+  shard.counters.iterator_age_ms.store(outcome.records.empty()
+                                           ? outcome.millis_behind_latest
+                                           : now - outcome.records.front().arrival_ms,
                                        std::memory_order_relaxed);
   if (Throttled(*stream)) {
     std::lock_guard guard(shard.throttle_mu);

@@ -59,7 +59,8 @@ ApiResult<void> StreamService::Reshard(Stream& stream, const std::vector<uint32_
       return ApiFail("InternalFailure", status.error().message, 500);
     }
   }
-  if (auto status = store_->Put(updated); !status) return ApiFail("InternalFailure", status.error().message, 500);
+  if (auto status = store_->Put(updated); !status)
+    return ApiFail("InternalFailure", status.error().message, 500);
   stream.meta = std::move(updated);
   for (uint32_t parent : parents) stream.shards[parent]->meta = stream.meta.shards[parent];
   for (auto& shard : opened) stream.shards.push_back(std::move(shard));
@@ -70,12 +71,13 @@ ApiResult<void> StreamService::Reshard(Stream& stream, const std::vector<uint32_
 ApiResult<void> StreamService::SplitLocked(Stream& stream, uint32_t index, HashKey at) {
   const ShardMeta& shard = stream.meta.shards[index];
   if (at <= shard.starting_hash_key || at > shard.ending_hash_key) {
-    return ApiFail("InvalidArgumentException",
-                   "NewStartingHashKey " + FormatHashKey(at) + " used in SplitShard() on shard " + shard.id() +
-                       " in stream " + stream.meta.name + " under account " + options_.account +
-                       " is not both greater than one plus the shard's StartingHashKey " +
-                       FormatHashKey(shard.starting_hash_key) + " and less than the shard's EndingHashKey " +
-                       FormatHashKey(shard.ending_hash_key) + ".");
+    return ApiFail(
+        "InvalidArgumentException",
+        "NewStartingHashKey " + FormatHashKey(at) + " used in SplitShard() on shard " + shard.id() +
+            " in stream " + stream.meta.name + " under account " + options_.account +
+            " is not both greater than one plus the shard's StartingHashKey " +
+            FormatHashKey(shard.starting_hash_key) + " and less than the shard's EndingHashKey " +
+            FormatHashKey(shard.ending_hash_key) + ".");
   }
   return Reshard(stream, {index}, {{shard.starting_hash_key, at - 1}, {at, shard.ending_hash_key}});
 }
@@ -88,9 +90,12 @@ ApiResult<void> StreamService::MergeLocked(Stream& stream, uint32_t lower, uint3
 
 namespace {
 
-ApiError ShardNotFound(const std::string& shard_id, const std::string& stream, const std::string& account) {
+ApiError ShardNotFound(const std::string& shard_id, const std::string& stream,
+                       const std::string& account) {
   return {"ResourceNotFoundException",
-          "Could not find shard " + shard_id + " in stream " + stream + " under account " + account + ".", 400};
+          "Could not find shard " + shard_id + " in stream " + stream + " under account " +
+              account + ".",
+          400};
 }
 
 }  // namespace
@@ -103,27 +108,31 @@ ApiResult<void> StreamService::SplitShard(const std::string& name, const std::st
   const ShardMeta* shard = stream->meta.FindShard(shard_id);
   if (shard == nullptr) return tl::unexpected(ShardNotFound(shard_id, name, options_.account));
   if (!shard->open()) {
-    return ApiFail("ResourceInUseException", "Shard " + shard_id + " in stream " + name + " under account " +
-                                                 options_.account + " has already been merged or split, and thus "
+    return ApiFail("ResourceInUseException", "Shard " + shard_id + " in stream " + name +
+                                                 " under account " + options_.account +
+                                                 " has already been merged or split, and thus "
                                                  "is not eligible for merging or splitting.");
   }
   auto at = ParseHashKey(new_starting_hash_key);
   if (!at) {
-    return ApiFail("InvalidArgumentException", "NewStartingHashKey " + new_starting_hash_key +
-                                                   " is not a valid hash key: it must be in [0, 2^128-1].");
+    return ApiFail("InvalidArgumentException",
+                   "NewStartingHashKey " + new_starting_hash_key +
+                       " is not a valid hash key: it must be in [0, 2^128-1].");
   }
   // As the message says: greater than one plus the StartingHashKey, less than the EndingHashKey.
   if (*at <= shard->starting_hash_key + 1 || *at >= shard->ending_hash_key) {
     return ApiFail("InvalidArgumentException",
-                   "NewStartingHashKey " + FormatHashKey(*at) + " used in SplitShard() on shard " + shard->id() +
-                       " in stream " + name + " under account " + options_.account +
+                   "NewStartingHashKey " + FormatHashKey(*at) + " used in SplitShard() on shard " +
+                       shard->id() + " in stream " + name + " under account " + options_.account +
                        " is not both greater than one plus the shard's StartingHashKey " +
-                       FormatHashKey(shard->starting_hash_key) + " and less than the shard's EndingHashKey " +
+                       FormatHashKey(shard->starting_hash_key) +
+                       " and less than the shard's EndingHashKey " +
                        FormatHashKey(shard->ending_hash_key) + ".");
   }
   if (static_cast<int>(stream->routing.size()) + 1 > options_.max_shards) {
-    return ApiFail("LimitExceededException", "This request would exceed the shard limit for the account " +
-                                                 options_.account + " in " + options_.region + ".");
+    return ApiFail("LimitExceededException",
+                   "This request would exceed the shard limit for the account " + options_.account +
+                       " in " + options_.region + ".");
   }
   return SplitLocked(*stream, shard->index, *at);
 }
@@ -139,21 +148,24 @@ ApiResult<void> StreamService::MergeShards(const std::string& name, const std::s
   if (b == nullptr) return tl::unexpected(ShardNotFound(adjacent_shard_id, name, options_.account));
   for (const ShardMeta* shard : {a, b}) {
     if (!shard->open()) {
-      return ApiFail("ResourceInUseException", "Shard " + shard->id() + " in stream " + name +
-                                                   " under account " + options_.account +
-                                                   " has already been merged or split, and thus is not eligible "
-                                                   "for merging or splitting.");
+      return ApiFail("ResourceInUseException",
+                     "Shard " + shard->id() + " in stream " + name + " under account " +
+                         options_.account +
+                         " has already been merged or split, and thus is not eligible "
+                         "for merging or splitting.");
     }
   }
   const ShardMeta* lower = a->starting_hash_key < b->starting_hash_key ? a : b;
   const ShardMeta* upper = lower == a ? b : a;
   if (lower->ending_hash_key + 1 != upper->starting_hash_key) {
-    return ApiFail("InvalidArgumentException", "Shards " + shard_id + " and " + adjacent_shard_id + " in stream " +
-                                                   name + " under account " + options_.account +
-                                                   " are not an adjacent pair of shards eligible for merging");
+    return ApiFail("InvalidArgumentException",
+                   "Shards " + shard_id + " and " + adjacent_shard_id + " in stream " + name +
+                       " under account " + options_.account +
+                       " are not an adjacent pair of shards eligible for merging");
   }
   // The shard named first is the ParentShardId of the merged shard, as in Kinesis.
-  return Reshard(*stream, {a->index, b->index}, {{lower->starting_hash_key, upper->ending_hash_key}});
+  return Reshard(*stream, {a->index, b->index},
+                 {{lower->starting_hash_key, upper->ending_hash_key}});
 }
 
 ApiResult<int> StreamService::UpdateShardCount(const std::string& name, int target) {
@@ -163,31 +175,40 @@ ApiResult<int> StreamService::UpdateShardCount(const std::string& name, int targ
   int current = static_cast<int>(stream->routing.size());
   if (stream->meta.mode == StreamMode::kOnDemand) {
     return ApiFail("ValidationException", "UpdateShardCount is not supported for stream " + name +
-                                              " under account " + options_.account + " in On-Demand mode.");
+                                              " under account " + options_.account +
+                                              " in On-Demand mode.");
   }
   if (target > 2 * current) {
-    return ApiFail("LimitExceededException",
-                   "UpdateShardCount cannot scale up over double your current open shard count. Current open "
-                   "shard count: " + std::to_string(current) + " Target shard count: " + std::to_string(target));
+    return ApiFail(
+        "LimitExceededException",
+        "UpdateShardCount cannot scale up over double your current open shard count. Current open "
+        "shard count: " +
+            std::to_string(current) + " Target shard count: " + std::to_string(target));
   }
   if (2 * target < current) {
-    return ApiFail("LimitExceededException",
-                   "UpdateShardCount cannot scale down below half your current open shard count. Current open "
-                   "shard count: " + std::to_string(current) + " Target shard count: " + std::to_string(target));
+    return ApiFail(
+        "LimitExceededException",
+        "UpdateShardCount cannot scale down below half your current open shard count. Current open "
+        "shard count: " +
+            std::to_string(current) + " Target shard count: " + std::to_string(target));
   }
   int64_t now = options_.clock->NowMs();
   auto& times = stream->meta.reshard_times_ms;
-  times.erase(std::remove_if(times.begin(), times.end(), [&](int64_t t) { return now - t >= kDayMs; }), times.end());
+  times.erase(
+      std::remove_if(times.begin(), times.end(), [&](int64_t t) { return now - t >= kDayMs; }),
+      times.end());
   if (static_cast<int>(times.size()) >= kReshardsPerDay) {
-    return ApiFail("LimitExceededException", "Stream " + name + " under account " + options_.account +
-                                                 " has already been scaled " + std::to_string(kReshardsPerDay) +
-                                                 " times in the last 24 hours, the most UpdateShardCount allows.");
+    return ApiFail("LimitExceededException",
+                   "Stream " + name + " under account " + options_.account +
+                       " has already been scaled " + std::to_string(kReshardsPerDay) +
+                       " times in the last 24 hours, the most UpdateShardCount allows.");
   }
   int total = 0;
   for (const auto& [other, s] : streams_) total += static_cast<int>(s->routing.size());
   if (total - current + target > options_.max_shards) {
-    return ApiFail("LimitExceededException", "This request would exceed the shard limit for the account " +
-                                                 options_.account + " in " + options_.region + ".");
+    return ApiFail("LimitExceededException",
+                   "This request would exceed the shard limit for the account " + options_.account +
+                       " in " + options_.region + ".");
   }
   if (target == current) return current;
   std::vector<HashKey> starts = TargetStarts(target);
@@ -195,7 +216,8 @@ ApiResult<int> StreamService::UpdateShardCount(const std::string& name, int targ
   for (HashKey boundary : starts) {
     Shard* holder = stream->Route(boundary);
     if (holder != nullptr && holder->meta.starting_hash_key != boundary) {
-      if (auto split = SplitLocked(*stream, holder->meta.index, boundary); !split) return tl::unexpected(split.error());
+      if (auto split = SplitLocked(*stream, holder->meta.index, boundary); !split)
+        return tl::unexpected(split.error());
     }
   }
   // Merge, left to right, the pieces that lie in one target range.
@@ -211,7 +233,8 @@ ApiResult<int> StreamService::UpdateShardCount(const std::string& name, int targ
     }
   }
   stream->meta.reshard_times_ms.push_back(now);
-  if (auto status = store_->Put(stream->meta); !status) return ApiFail("InternalFailure", status.error().message, 500);
+  if (auto status = store_->Put(stream->meta); !status)
+    return ApiFail("InternalFailure", status.error().message, 500);
   return current;
 }
 

@@ -33,7 +33,8 @@ class TokenBucket {
  private:
   void Refill(int64_t now_ms) {
     if (now_ms > updated_ms_) {
-      tokens_ = std::min(rate_, tokens_ + rate_ * static_cast<double>(now_ms - updated_ms_) / 1000.0);
+      tokens_ =
+          std::min(rate_, tokens_ + rate_ * static_cast<double>(now_ms - updated_ms_) / 1000.0);
       updated_ms_ = now_ms;
     }
   }

@@ -43,8 +43,10 @@ class TempDir : public testing_support::TempDir {
 
 inline std::string HeaderOf(const HttpResponse& response, std::string_view name) {
   for (const auto& [key, value] : response.headers) {
-    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       return value;
     }
@@ -61,12 +63,16 @@ inline std::set<std::string> Keys(const json& object) {
 // Every key of `object` is a member of the botocore shape, and every required member is there.
 inline ::testing::AssertionResult HasShape(const json& object, const std::set<std::string>& members,
                                            const std::set<std::string>& required) {
-  if (!object.is_object()) return ::testing::AssertionFailure() << "not an object: " << object.dump();
+  if (!object.is_object())
+    return ::testing::AssertionFailure() << "not an object: " << object.dump();
   for (const auto& key : Keys(object)) {
-    if (!members.count(key)) return ::testing::AssertionFailure() << "unexpected member " << key << " in " << object.dump();
+    if (!members.count(key))
+      return ::testing::AssertionFailure()
+             << "unexpected member " << key << " in " << object.dump();
   }
   for (const auto& key : required) {
-    if (!object.contains(key)) return ::testing::AssertionFailure() << "missing member " << key << " in " << object.dump();
+    if (!object.contains(key))
+      return ::testing::AssertionFailure() << "missing member " << key << " in " << object.dump();
   }
   return ::testing::AssertionSuccess();
 }
@@ -85,7 +91,8 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     service_ = std::move(*opened);
     StreamService* service = service_.get();
-    committer_ = std::make_unique<Committer>(DurabilityMode::kEveryBatch, 1000, [service] { service->SyncAll(); }, 2);
+    committer_ = std::make_unique<Committer>(
+        DurabilityMode::kEveryBatch, 1000, [service] { service->SyncAll(); }, 2);
     api_ = std::make_unique<KinesisApi>(*service_, *committer_);
   }
 
@@ -101,8 +108,9 @@ class ApiTest : public ::testing::Test {
     request.method = "POST";
     request.target = "/";
     request.path = "/";
-    request.headers = {{"Host", "localhost"},
-                       {"X-Amz-Target", std::string(kKinesisTargetPrefix) + std::string(operation)}};
+    request.headers = {
+        {"Host", "localhost"},
+        {"X-Amz-Target", std::string(kKinesisTargetPrefix) + std::string(operation)}};
     if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
     request.body = std::move(body);
     auto promise = std::make_shared<std::promise<HttpResponse>>();
@@ -118,7 +126,9 @@ class ApiTest : public ::testing::Test {
     return future.get();
   }
 
-  HttpResponse Call(std::string_view operation, const json& body) { return Call(operation, body.dump()); }
+  HttpResponse Call(std::string_view operation, const json& body) {
+    return Call(operation, body.dump());
+  }
 
   // Calls and expects 200 with a JSON body, which is returned.
   json Ok(std::string_view operation, const json& body) {
@@ -135,18 +145,23 @@ class ApiTest : public ::testing::Test {
                                             std::optional<std::string_view> message = std::nullopt,
                                             int status = 400) {
     if (response.status != status) {
-      return ::testing::AssertionFailure() << "status " << response.status << " (expected " << status
-                                           << "): " << response.body;
+      return ::testing::AssertionFailure()
+             << "status " << response.status << " (expected " << status << "): " << response.body;
     }
     json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return ::testing::AssertionFailure() << "not JSON: " << response.body;
+    if (body.is_discarded() || !body.is_object())
+      return ::testing::AssertionFailure() << "not JSON: " << response.body;
     if (Keys(body) != std::set<std::string>{"__type", "message"}) {
-      return ::testing::AssertionFailure() << "error body must be {__type, message}: " << response.body;
+      return ::testing::AssertionFailure()
+             << "error body must be {__type, message}: " << response.body;
     }
-    if (body["__type"] != type) return ::testing::AssertionFailure() << "type " << body["__type"] << " (expected " << type << ")";
+    if (body["__type"] != type)
+      return ::testing::AssertionFailure()
+             << "type " << body["__type"] << " (expected " << type << ")";
     if (message && body["message"] != *message) {
-      return ::testing::AssertionFailure() << "message\n  got      " << body["message"].get<std::string>()
-                                           << "\n  expected " << *message;
+      return ::testing::AssertionFailure()
+             << "message\n  got      " << body["message"].get<std::string>() << "\n  expected "
+             << *message;
     }
     if (HeaderOf(response, "Content-Type") != "application/x-amz-json-1.1") {
       return ::testing::AssertionFailure() << "Content-Type " << HeaderOf(response, "Content-Type");
@@ -156,16 +171,19 @@ class ApiTest : public ::testing::Test {
 
   static std::string MessageOf(const HttpResponse& response) {
     json body = json::parse(response.body, nullptr, false);
-    return body.is_object() && body.contains("message") && body["message"].is_string() ? body["message"].get<std::string>()
-                                                                                      : std::string();
+    return body.is_object() && body.contains("message") && body["message"].is_string()
+               ? body["message"].get<std::string>()
+               : std::string();
   }
 
   void CreateStream(const std::string& name, int shards) {
     Ok("CreateStream", json{{"StreamName", name}, {"ShardCount", shards}});
   }
 
-  std::string ShardIterator(const std::string& name, const std::string& shard, const std::string& type = "TRIM_HORIZON") {
-    json body = Ok("GetShardIterator", json{{"StreamName", name}, {"ShardId", shard}, {"ShardIteratorType", type}});
+  std::string ShardIterator(const std::string& name, const std::string& shard,
+                            const std::string& type = "TRIM_HORIZON") {
+    json body = Ok("GetShardIterator",
+                   json{{"StreamName", name}, {"ShardId", shard}, {"ShardIteratorType", type}});
     return body.value("ShardIterator", "");
   }
 

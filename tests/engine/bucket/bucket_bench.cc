@@ -20,9 +20,9 @@ constexpr int kKeysPerThread = 32;
 
 struct Fixture {
   Fixture() {
-    root = (std::filesystem::temp_directory_path() /
-            ("sf-bucket-bench-" + std::to_string(getpid())))
-               .string();
+    root =
+        (std::filesystem::temp_directory_path() / ("sf-bucket-bench-" + std::to_string(getpid())))
+            .string();
     std::filesystem::remove_all(root);
     store = std::move(*ObjectStore::Open(root, StoreOptions{}));
     (void)store->CreateBucket("bench");

@@ -20,15 +20,14 @@ TEST(BucketNameTest, RejectsInvalidNamesWithAReason) {
     const char* name;
     const char* reason_part;
   };
-  for (const Case& c : {Case{"ab", "3-63"},
-                        Case{"a234567890123456789012345678901234567890123456789012345678901234",
-                             "3-63"},
-                        Case{"My-Bucket", "lowercase"}, Case{"my_bucket", "lowercase"},
-                        Case{"-abc", "begin and end"}, Case{"abc-", "begin and end"},
-                        Case{".abc", "begin and end"}, Case{"a..b", "adjacent dots"},
-                        Case{"192.168.5.4", "IP address"}, Case{"xn--abc", "xn--"},
-                        Case{"bucket-s3alias", "-s3alias"}, Case{"my bucket", "lowercase"},
-                        Case{"sthree-x", "sthree-"}, Case{"abc--ol-s3", "--ol-s3"}}) {
+  for (const Case& c :
+       {Case{"ab", "3-63"},
+        Case{"a234567890123456789012345678901234567890123456789012345678901234", "3-63"},
+        Case{"My-Bucket", "lowercase"}, Case{"my_bucket", "lowercase"},
+        Case{"-abc", "begin and end"}, Case{"abc-", "begin and end"}, Case{".abc", "begin and end"},
+        Case{"a..b", "adjacent dots"}, Case{"192.168.5.4", "IP address"}, Case{"xn--abc", "xn--"},
+        Case{"bucket-s3alias", "-s3alias"}, Case{"my bucket", "lowercase"},
+        Case{"sthree-x", "sthree-"}, Case{"abc--ol-s3", "--ol-s3"}}) {
     auto problem = BucketNameProblem(c.name);
     ASSERT_TRUE(problem.has_value()) << c.name;
     EXPECT_NE(problem->find(c.reason_part), std::string::npos) << c.name << ": " << *problem;

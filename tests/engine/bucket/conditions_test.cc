@@ -32,8 +32,7 @@ TEST(ConditionsTest, SinglePreconditions) {
   EXPECT_EQ(Eval({.if_modified_since_ms = 1700000000000}), ConditionOutcome::kNotModified);
   EXPECT_EQ(Eval({.if_modified_since_ms = 1699999999000}), ConditionOutcome::kProceed);
   EXPECT_EQ(Eval({.if_unmodified_since_ms = 1700000000000}), ConditionOutcome::kProceed);
-  EXPECT_EQ(Eval({.if_unmodified_since_ms = 1699999999000}),
-            ConditionOutcome::kPreconditionFailed);
+  EXPECT_EQ(Eval({.if_unmodified_since_ms = 1699999999000}), ConditionOutcome::kPreconditionFailed);
 }
 
 TEST(ConditionsTest, S3Precedence) {
@@ -49,8 +48,7 @@ TEST(ConditionsTest, S3Precedence) {
   // 412 wins over 304.
   EXPECT_EQ(Eval({.if_match = "\"x\"", .if_none_match = kEtag}),
             ConditionOutcome::kPreconditionFailed);
-  EXPECT_EQ(Eval({.if_modified_since_ms = 1800000000000,
-                  .if_unmodified_since_ms = 1600000000000}),
+  EXPECT_EQ(Eval({.if_modified_since_ms = 1800000000000, .if_unmodified_since_ms = 1600000000000}),
             ConditionOutcome::kPreconditionFailed);
 }
 

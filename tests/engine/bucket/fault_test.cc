@@ -62,8 +62,7 @@ TEST_P(FaultTest, DiskFullDuringPutLeavesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EachStep, FaultTest,
-                         ::testing::Values(FaultFileSystem::Op::kWrite,
-                                           FaultFileSystem::Op::kSync,
+                         ::testing::Values(FaultFileSystem::Op::kWrite, FaultFileSystem::Op::kSync,
                                            FaultFileSystem::Op::kRename));
 
 }  // namespace

@@ -70,8 +70,7 @@ TEST(ObjectKeyTest, HostileKeysRoundTripAndNeverEscape) {
   }
   // Every file lives in the bucket's objects/ directory (plus the bucket record).
   for (const std::string& file : FilesUnder(dir.path())) {
-    EXPECT_TRUE(file.rfind("store/b-1/objects/", 0) == 0 || file == "store/b-1/bucket.obj")
-        << file;
+    EXPECT_TRUE(file.rfind("store/b-1/objects/", 0) == 0 || file == "store/b-1/bucket.obj") << file;
     EXPECT_EQ(file.find("/../"), std::string::npos);
   }
   EXPECT_EQ(FilesUnder(root + "/b-1/objects").size(), keys.size());

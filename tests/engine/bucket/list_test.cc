@@ -21,9 +21,8 @@ std::vector<Item> Model(const std::set<std::string>& keys, const ListRequest& re
   std::vector<Item> items;
   for (const std::string& key : keys) {
     if (key <= request.start_after || key.rfind(request.prefix, 0) != 0) continue;
-    size_t cut = request.delimiter.empty()
-                     ? std::string::npos
-                     : key.find(request.delimiter, request.prefix.size());
+    size_t cut = request.delimiter.empty() ? std::string::npos
+                                           : key.find(request.delimiter, request.prefix.size());
     if (cut == std::string::npos) {
       items.push_back({key, false});
     } else {
@@ -64,8 +63,8 @@ std::vector<Item> ListAll(const ObjectIndex& index, ListRequest request, int* pa
 
 TEST(ListTest, MatchesBruteForceModel) {
   std::mt19937 random(42);
-  const std::vector<std::string> parts = {"a", "b", "ab", "/", "//", "x/y", "\xc3\xa9",
-                                          "\xff", "-", ".", "z"};
+  const std::vector<std::string> parts = {"a",        "b",    "ab", "/", "//", "x/y",
+                                          "\xc3\xa9", "\xff", "-",  ".", "z"};
   std::set<std::string> keys;
   ObjectIndex index;
   while (keys.size() < 3000) {
@@ -96,8 +95,8 @@ TEST(ListTest, MatchesBruteForceModel) {
       ASSERT_EQ(got[i].value, want[i].value) << i;
       ASSERT_EQ(got[i].is_prefix, want[i].is_prefix) << i;
     }
-    int expected_pages = std::max<int>(1, static_cast<int>((want.size() + request.max_keys - 1) /
-                                                           request.max_keys));
+    int expected_pages =
+        std::max<int>(1, static_cast<int>((want.size() + request.max_keys - 1) / request.max_keys));
     EXPECT_EQ(pages, expected_pages);
   }
 }

@@ -57,12 +57,12 @@ TEST_F(MultipartTest, HappyPathWithS3Etag) {
   ASSERT_EQ(uploads->size(), 1u);
   EXPECT_EQ((*uploads)[0].key, "movie");
 
-  auto done = store_->CompleteMultipartUpload(
-      "bkt", "movie", id_, {{1, p1->etag}, {2, p2->etag}, {3, Md5Hex("tail")}});
+  auto done = store_->CompleteMultipartUpload("bkt", "movie", id_,
+                                              {{1, p1->etag}, {2, p2->etag}, {3, Md5Hex("tail")}});
   ASSERT_TRUE(done.has_value()) << done.error().message;
   // Independently: MD5 over the concatenated binary part digests, then "-3".
-  std::string digests = HexDecode(Md5Hex(part1)) + HexDecode(Md5Hex(part2)) +
-                        HexDecode(Md5Hex(part3));
+  std::string digests =
+      HexDecode(Md5Hex(part1)) + HexDecode(Md5Hex(part2)) + HexDecode(Md5Hex(part3));
   EXPECT_EQ(done->etag, "\"" + Md5Hex(digests) + "-3\"");
   EXPECT_EQ(done->size, part1.size() + part2.size() + 4);
   EXPECT_EQ(done->part_count, 3u);

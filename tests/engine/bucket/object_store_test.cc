@@ -215,8 +215,9 @@ TEST_F(ObjectStoreTest, ReopenPreservesEverything) {
   metadata.content_type = "a/b";
   metadata.user = {{"k", "v"}};
   for (int i = 0; i < 50; ++i) {
-    ASSERT_TRUE(store_->PutObject("photos", "key/" + std::to_string(i), metadata,
-                                  std::string(i, 'x')).has_value());
+    ASSERT_TRUE(
+        store_->PutObject("photos", "key/" + std::to_string(i), metadata, std::string(i, 'x'))
+            .has_value());
   }
   ASSERT_TRUE(store_->CreateBucket("empty").has_value());
   auto upload = store_->CreateMultipartUpload("photos", "mp", {});
@@ -285,9 +286,15 @@ TEST_F(ObjectStoreTest, ConcurrentMixedOperationsAcrossBuckets) {
       for (int i = 0; i < 100; ++i) {
         std::string key = "k" + std::to_string(i % 10);
         switch ((t + i) % 4) {
-          case 0: (void)store_->PutObject(bucket, key, {}, "v" + std::to_string(i)); break;
-          case 1: (void)store_->DeleteObject(bucket, key); break;
-          case 2: (void)store_->ListObjectsV2(bucket, {}); break;
+          case 0:
+            (void)store_->PutObject(bucket, key, {}, "v" + std::to_string(i));
+            break;
+          case 1:
+            (void)store_->DeleteObject(bucket, key);
+            break;
+          case 2:
+            (void)store_->ListObjectsV2(bucket, {});
+            break;
           default: {
             auto reader = store_->GetObject(bucket, key);
             if (reader) {

@@ -74,9 +74,7 @@ class FaultFileSystem final : public FileSystem {
     return base_->Rename(from, to);
   }
   StoreStatus RemoveFile(const std::string& path) override { return base_->RemoveFile(path); }
-  StoreStatus SyncDirectory(const std::string& path) override {
-    return base_->SyncDirectory(path);
-  }
+  StoreStatus SyncDirectory(const std::string& path) override { return base_->SyncDirectory(path); }
   StoreStatus CreateDirectories(const std::string& path) override {
     return base_->CreateDirectories(path);
   }
@@ -118,8 +116,7 @@ inline std::unique_ptr<ObjectStore> OpenStore(const std::string& root, const Clo
   return store ? std::move(*store) : nullptr;
 }
 
-inline std::string ReadBody(ObjectStore& store, const std::string& bucket,
-                            const std::string& key) {
+inline std::string ReadBody(ObjectStore& store, const std::string& bucket, const std::string& key) {
   auto reader = store.GetObject(bucket, key);
   if (!reader) return "<error " + reader.error().message + ">";
   auto body = (*reader)->ReadAll();

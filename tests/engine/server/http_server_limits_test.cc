@@ -50,7 +50,8 @@ TEST(HttpServerLimitsTest, RefusalHookWordsTheRefusal) {
     HttpResponse response;
     response.status = 200;  // the server keeps its own status regardless
     response.headers = {{"Content-Type", "application/json"}};
-    response.body = "{\"status\":" + std::to_string(status) + ",\"reason\":\"" + std::string(reason) + "\"}";
+    response.body =
+        "{\"status\":" + std::to_string(status) + ",\"reason\":\"" + std::string(reason) + "\"}";
     return response;
   };
   CountingServer s(options);

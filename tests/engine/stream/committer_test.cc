@@ -119,7 +119,8 @@ TEST(CommitterTest, ManyConcurrentCommitsAllComplete) {
   }
   for (auto& producer : producers) producer.join();
   std::unique_lock lock(mu);
-  ASSERT_TRUE(cv.wait_for(lock, kWait, [&] { return done.load() == kThreads * kCommits; })) << done.load();
+  ASSERT_TRUE(cv.wait_for(lock, kWait, [&] { return done.load() == kThreads * kCommits; }))
+      << done.load();
   EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ(not_durable.load(), 0);
   size_t total = 0;
@@ -148,7 +149,8 @@ TEST(CommitterTest, SyncErrorsPropagateToTheirCommit) {
   Status bad_status = bad_future.get();
   ASSERT_FALSE(bad_status.has_value());
   EXPECT_EQ(bad_status.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_NE(bad_status.error().message.find("not appended yet"), std::string::npos) << bad_status.error().message;
+  EXPECT_NE(bad_status.error().message.find("not appended yet"), std::string::npos)
+      << bad_status.error().message;
   EXPECT_TRUE(good_future.get().has_value()) << "a failure elsewhere does not fail this commit";
 }
 

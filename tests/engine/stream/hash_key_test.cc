@@ -9,9 +9,9 @@
 namespace sf::engine {
 namespace {
 
-constexpr char kMax[] = "340282366920938463463374607431768211455";       // 2^128 - 1
-constexpr char kTooBig[] = "340282366920938463463374607431768211456";    // 2^128
-constexpr char kHalf[] = "170141183460469231731687303715884105728";      // 2^127
+constexpr char kMax[] = "340282366920938463463374607431768211455";     // 2^128 - 1
+constexpr char kTooBig[] = "340282366920938463463374607431768211456";  // 2^128
+constexpr char kHalf[] = "170141183460469231731687303715884105728";    // 2^127
 
 TEST(HashKeyTest, ParsesBounds) {
   auto zero = ParseHashKey("0");
@@ -36,8 +36,8 @@ TEST(HashKeyTest, RejectsTwoToThe128AndMore) {
 }
 
 TEST(HashKeyTest, RejectsLeadingZeroAndNonDigits) {
-  for (const char* text : {"", "00", "01", "0340282366920938463463374607431768211455", "-1", "+1", " 1", "1 ",
-                           "1a", "0x10", "1.0", "1e3"}) {
+  for (const char* text : {"", "00", "01", "0340282366920938463463374607431768211455", "-1", "+1",
+                           " 1", "1 ", "1a", "0x10", "1.0", "1e3"}) {
     EXPECT_FALSE(ParseHashKey(text).has_value()) << "'" << text << "'";
   }
 }
@@ -66,7 +66,8 @@ TEST(HashKeyTest, PartitionKeyHashIsMd5BigEndian) {
   EXPECT_EQ(FormatHashKey(PartitionKeyHash("a")), "16955237001963240173058271559858726497");
   // md5("") = d41d8cd98f00b204e9800998ecf8427e
   EXPECT_EQ(FormatHashKey(PartitionKeyHash("")), "281949768489412648962353822266799178366");
-  EXPECT_EQ(FormatHashKey(PartitionKeyHash("partition-key")), "171922231538597478840392253176536055210");
+  EXPECT_EQ(FormatHashKey(PartitionKeyHash("partition-key")),
+            "171922231538597478840392253176536055210");
   // UTF-8 bytes are hashed as they are.
   EXPECT_EQ(FormatHashKey(PartitionKeyHash("\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87")),
             "259726384039714788407059515981389908711");

@@ -34,8 +34,8 @@ void ExpectSame(const IteratorPosition& a, const IteratorPosition& b) {
 
 TEST(IteratorCodecTest, RoundTrips) {
   IteratorCodec codec(kSecret);
-  for (const auto& name : {std::string("s"), std::string("orders"), std::string(128, 'x'),
-                           std::string("a.b-c_d")}) {
+  for (const auto& name :
+       {std::string("s"), std::string("orders"), std::string(128, 'x'), std::string("a.b-c_d")}) {
     IteratorPosition position = Sample(name);
     std::string token = codec.Encode(position);
     EXPECT_LE(token.size(), 512u) << "GetRecords accepts iterators of at most 512 characters";
@@ -75,7 +75,8 @@ TEST(IteratorCodecTest, AnyFlippedByteIsRejected) {
     for (int mask : {0x01, 0x80, 0xff}) {
       std::string altered = *bytes;
       altered[i] = static_cast<char>(static_cast<unsigned char>(altered[i]) ^ mask);
-      EXPECT_FALSE(codec.Decode(Base64Encode(altered)).has_value()) << "byte " << i << " mask " << mask;
+      EXPECT_FALSE(codec.Decode(Base64Encode(altered)).has_value())
+          << "byte " << i << " mask " << mask;
     }
   }
 }
@@ -111,7 +112,8 @@ TEST(IteratorCodecTest, AnyFlippedCharIsRejectedInPaddedToken) {
       const char* at = std::char_traits<char>::find(kAlphabet, 64, token[i]);
       ASSERT_NE(at, nullptr);
       altered[i] = kAlphabet[(at - kAlphabet + shift) % 64];
-      EXPECT_FALSE(codec.Decode(altered).has_value()) << "char " << i << " shift " << shift << ": " << altered;
+      EXPECT_FALSE(codec.Decode(altered).has_value())
+          << "char " << i << " shift " << shift << ": " << altered;
     }
   }
 }

@@ -69,8 +69,10 @@ void ExpectSameMeta(const StreamMeta& a, const StreamMeta& b) {
     EXPECT_EQ(a.shards[i].index, b.shards[i].index);
     EXPECT_EQ(a.shards[i].parent, b.shards[i].parent);
     EXPECT_EQ(a.shards[i].adjacent_parent, b.shards[i].adjacent_parent);
-    EXPECT_EQ(FormatHashKey(a.shards[i].starting_hash_key), FormatHashKey(b.shards[i].starting_hash_key));
-    EXPECT_EQ(FormatHashKey(a.shards[i].ending_hash_key), FormatHashKey(b.shards[i].ending_hash_key));
+    EXPECT_EQ(FormatHashKey(a.shards[i].starting_hash_key),
+              FormatHashKey(b.shards[i].starting_hash_key));
+    EXPECT_EQ(FormatHashKey(a.shards[i].ending_hash_key),
+              FormatHashKey(b.shards[i].ending_hash_key));
     EXPECT_EQ(a.shards[i].created_ms, b.shards[i].created_ms);
     EXPECT_EQ(a.shards[i].closed_at, b.shards[i].closed_at);
   }
@@ -134,7 +136,8 @@ TEST(MetadataStoreTest, PutReplacesAndLoadIsSortedByName) {
   TempDir dir;
   auto store = OpenStore(dir.path() + "/metadata.db");
   ASSERT_NE(store, nullptr);
-  for (const char* name : {"zeta", "alpha", "mid"}) ASSERT_TRUE(store->Put(SampleStream(name)).has_value());
+  for (const char* name : {"zeta", "alpha", "mid"})
+    ASSERT_TRUE(store->Put(SampleStream(name)).has_value());
   StreamMeta changed = SampleStream("mid");
   changed.retention_hours = 48;
   changed.tags = {{"only", "one"}};
@@ -234,7 +237,8 @@ TEST(MetadataStoreTest, ConcurrentPutsAreAllStored) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
-        EXPECT_TRUE(store->Put(SampleStream("s" + std::to_string(t) + "-" + std::to_string(i))).has_value());
+        EXPECT_TRUE(store->Put(SampleStream("s" + std::to_string(t) + "-" + std::to_string(i)))
+                        .has_value());
         EXPECT_TRUE(store->PutSetting("k" + std::to_string(t), std::to_string(i)).has_value());
       }
     });

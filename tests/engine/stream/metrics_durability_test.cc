@@ -35,9 +35,9 @@ const ShardMetricsSnapshot* FindShardMetrics(const std::vector<StreamMetricsSnap
 
 TEST_F(MetricsTest, CountsIncomingRecordsAndBytesPerShard) {
   Create("orders", 2);
-  Put("orders", {{"key", "12345", static_cast<HashKey>(0)},      // 3 + 5 bytes
-                 {"k", "1234567890", static_cast<HashKey>(0)},   // 1 + 10
-                 {"kk", "abc", kMaxHashKey}});                   // 2 + 3
+  Put("orders", {{"key", "12345", static_cast<HashKey>(0)},     // 3 + 5 bytes
+                 {"k", "1234567890", static_cast<HashKey>(0)},  // 1 + 10
+                 {"kk", "abc", kMaxHashKey}});                  // 2 + 3
   auto metrics = svc().Metrics();
   ASSERT_EQ(metrics.size(), 1u);
   EXPECT_EQ(metrics[0].stream, "orders");
@@ -142,11 +142,13 @@ TEST_F(DurabilityTest, EverythingComesBackAfterReopen) {
   ASSERT_TRUE(IsOk(svc().MergeShards("orders", ShardId(1), ShardId(2))));
   clock_.Advance(1500);
   ASSERT_TRUE(IsOk(svc().SplitShard("orders", ShardId(0), "1000")));
-  PutOutcome after = Put("orders", {{"c", "after-1", static_cast<HashKey>(5)}, {"d", "after-2", kMaxHashKey}});
+  PutOutcome after =
+      Put("orders", {{"c", "after-1", static_cast<HashKey>(5)}, {"d", "after-2", kMaxHashKey}});
   Put("auto", {{"x", "auto-1"}});
   std::map<std::string, std::vector<RecordOut>> before_records;
   StreamInfo before = Describe("orders");
-  for (const auto& shard : before.shards) before_records[shard.shard_id] = ReadShard("orders", shard.shard_id);
+  for (const auto& shard : before.shards)
+    before_records[shard.shard_id] = ReadShard("orders", shard.shard_id);
   StreamInfo auto_before = Describe("auto");
 
   service_.reset();
@@ -176,11 +178,13 @@ TEST_F(DurabilityTest, EverythingComesBackAfterReopen) {
       EXPECT_EQ(records[i].arrival_ms, expected[i].arrival_ms);
     }
   }
-  EXPECT_EQ(Datas(ReadShard("auto", ShardId(0))).size() + Datas(ReadShard("auto", ShardId(1))).size() +
-                Datas(ReadShard("auto", ShardId(2))).size() + Datas(ReadShard("auto", ShardId(3))).size(),
-            1u);
+  EXPECT_EQ(
+      Datas(ReadShard("auto", ShardId(0))).size() + Datas(ReadShard("auto", ShardId(1))).size() +
+          Datas(ReadShard("auto", ShardId(2))).size() + Datas(ReadShard("auto", ShardId(3))).size(),
+      1u);
   // Closed shards stay closed: records route to the open ones.
-  PutOutcome later = Put("orders", {{"c", "later-1", static_cast<HashKey>(5)}, {"d", "later-2", kMaxHashKey}});
+  PutOutcome later =
+      Put("orders", {{"c", "later-1", static_cast<HashKey>(5)}, {"d", "later-2", kMaxHashKey}});
   EXPECT_EQ(later.results[0].shard_id, after.results[0].shard_id);
   EXPECT_EQ(later.results[1].shard_id, after.results[1].shard_id);
   // Sequence numbers carry on increasing.
@@ -214,12 +218,14 @@ TEST_F(DurabilityTest, DeletedStreamStaysDeleted) {
 
 TEST_F(DurabilityTest, ReshardHistoryAndThrottlingSurviveReopen) {
   Create("orders", 1);
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(IsOk(svc().UpdateShardCount("orders", i % 2 == 0 ? 2 : 1))) << i;
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(IsOk(svc().UpdateShardCount("orders", i % 2 == 0 ? 2 : 1))) << i;
   ASSERT_TRUE(IsOk(svc().SetThrottling("orders", true)));
   Open();
-  EXPECT_TRUE(IsApiError(svc().UpdateShardCount("orders", 2), "LimitExceededException",
-                         "Stream orders under account 000000000000 has already been scaled 10 times in the last 24 "
-                         "hours, the most UpdateShardCount allows."));
+  EXPECT_TRUE(IsApiError(
+      svc().UpdateShardCount("orders", 2), "LimitExceededException",
+      "Stream orders under account 000000000000 has already been scaled 10 times in the last 24 "
+      "hours, the most UpdateShardCount allows."));
   std::vector<KeyData> records(1001, KeyData{"k", "d"});
   EXPECT_EQ(Put("orders", records).failed, 1) << "the per-stream throttling override persists";
 }

@@ -21,7 +21,8 @@ using RecordsTest = ServiceTest;
 int UniformShardFor(HashKey key, int count) {
   auto ranges = ExpectedUniformRanges(count);
   for (int i = 0; i < count; ++i) {
-    if (key >= ranges[static_cast<size_t>(i)].first && key <= ranges[static_cast<size_t>(i)].second) return i;
+    if (key >= ranges[static_cast<size_t>(i)].first && key <= ranges[static_cast<size_t>(i)].second)
+      return i;
   }
   return -1;
 }
@@ -29,7 +30,8 @@ int UniformShardFor(HashKey key, int count) {
 std::vector<KeyData> Numbered(const std::string& prefix, int count, const std::string& key = "") {
   std::vector<KeyData> records;
   for (int i = 0; i < count; ++i) {
-    records.push_back({key.empty() ? prefix + "-key-" + std::to_string(i) : key, prefix + "-" + std::to_string(i)});
+    records.push_back({key.empty() ? prefix + "-key-" + std::to_string(i) : key,
+                       prefix + "-" + std::to_string(i)});
   }
   return records;
 }
@@ -43,7 +45,8 @@ std::vector<std::string> Datas(const std::vector<RecordOut>& records) {
 TEST_F(RecordsTest, RoutesByMd5OfThePartitionKey) {
   Create("orders", 7);
   std::vector<KeyData> records = Numbered("r", 200);
-  records.push_back({"a", "known"});  // md5("a") = 16955237001963240173058271559858726497 -> shard 0
+  records.push_back(
+      {"a", "known"});  // md5("a") = 16955237001963240173058271559858726497 -> shard 0
   PutOutcome outcome = Put("orders", records);
   ASSERT_EQ(outcome.results.size(), records.size());
   EXPECT_EQ(outcome.failed, 0);
@@ -59,7 +62,8 @@ TEST_F(RecordsTest, RoutesByMd5OfThePartitionKey) {
   // What each shard holds is exactly what was routed to it.
   for (int shard = 0; shard < 7; ++shard) {
     for (const auto& record : ReadShard("orders", ShardId(shard))) {
-      EXPECT_EQ(UniformShardFor(PartitionKeyHash(record.partition_key), 7), shard) << record.partition_key;
+      EXPECT_EQ(UniformShardFor(PartitionKeyHash(record.partition_key), 7), shard)
+          << record.partition_key;
     }
   }
 }
@@ -86,7 +90,8 @@ TEST_F(RecordsTest, RoutesByExplicitHashKey) {
     EXPECT_EQ(outcome.results[i].shard_id, ShardId(expected[i])) << records[i].data;
   }
   EXPECT_EQ(Datas(ReadShard("orders", ShardId(1))), (std::vector<std::string>{"start-1", "end-1"}));
-  EXPECT_EQ(Datas(ReadShard("orders", ShardId(2))), (std::vector<std::string>{"start-2", "end-2", "max"}));
+  EXPECT_EQ(Datas(ReadShard("orders", ShardId(2))),
+            (std::vector<std::string>{"start-2", "end-2", "max"}));
 }
 
 TEST_F(RecordsTest, ResultsInRequestOrderAndSequenceNumbersIncreasePerShard) {
@@ -105,7 +110,8 @@ TEST_F(RecordsTest, ResultsInRequestOrderAndSequenceNumbersIncreasePerShard) {
       EXPECT_EQ(ShardId(static_cast<int>(parts->shard_index)), result.shard_id);
       auto& last = last_per_shard[result.shard_id];
       if (!last.empty()) {
-        EXPECT_TRUE(DecimalLess(last, result.sequence_number)) << last << " !< " << result.sequence_number;
+        EXPECT_TRUE(DecimalLess(last, result.sequence_number))
+            << last << " !< " << result.sequence_number;
       }
       last = result.sequence_number;
     }
@@ -182,7 +188,8 @@ TEST_F(RecordsTest, SyncTargetMakesRecordsVisible) {
 TEST_F(RecordsTest, TrimHorizonReadsFromTheStart) {
   Create("orders", 1);
   Put("orders", Numbered("x", 5, "k"));
-  EXPECT_EQ(Datas(ReadShard("orders", ShardId(0))), (std::vector<std::string>{"x-0", "x-1", "x-2", "x-3", "x-4"}));
+  EXPECT_EQ(Datas(ReadShard("orders", ShardId(0))),
+            (std::vector<std::string>{"x-0", "x-1", "x-2", "x-3", "x-4"}));
 }
 
 TEST_F(RecordsTest, LatestSkipsEarlierRecords) {
@@ -240,23 +247,26 @@ TEST_F(RecordsTest, AtTimestampStartsAtTheFirstRecordAtOrAfter) {
 
 TEST_F(RecordsTest, AtTimestampInTheFutureIsInvalid) {
   Create("orders", 1);
-  auto iterator = svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtTimestamp, std::nullopt,
-                                         static_cast<double>(kStartMs + 1000) / 1000.0);
-  EXPECT_TRUE(IsApiError(iterator, "InvalidArgumentException",
-                         "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
-                         "timestampInMillis: 1700000001000, currentTimestampInMillis: 1700000000000"));
+  auto iterator =
+      svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtTimestamp, std::nullopt,
+                             static_cast<double>(kStartMs + 1000) / 1000.0);
+  EXPECT_TRUE(IsApiError(
+      iterator, "InvalidArgumentException",
+      "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
+      "timestampInMillis: 1700000001000, currentTimestampInMillis: 1700000000000"));
   // Now is allowed.
-  EXPECT_TRUE(IsOk(svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtTimestamp, std::nullopt,
-                                          static_cast<double>(kStartMs) / 1000.0)));
+  EXPECT_TRUE(IsOk(svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtTimestamp,
+                                          std::nullopt, static_cast<double>(kStartMs) / 1000.0)));
 }
 
 TEST_F(RecordsTest, AtTimestampNeedsATimestamp) {
   Create("orders", 1);
-  EXPECT_TRUE(IsApiError(
-      svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtTimestamp, std::nullopt, std::nullopt),
-      "InvalidArgumentException",
-      "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no "
-      "timestamp parameter."));
+  EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtTimestamp,
+                                                std::nullopt, std::nullopt),
+                         "InvalidArgumentException",
+                         "Must specify timestampInMillis parameter for iterator of type "
+                         "AT_TIMESTAMP. Current request has no "
+                         "timestamp parameter."));
 }
 
 TEST_F(RecordsTest, SequenceNumberFromAnotherShardIsInvalid) {
@@ -264,10 +274,11 @@ TEST_F(RecordsTest, SequenceNumberFromAnotherShardIsInvalid) {
   PutResult on_one = PutOne("orders", "x", "d", kMaxHashKey);
   ASSERT_EQ(on_one.shard_id, ShardId(1));
   for (IteratorType type : {IteratorType::kAtSequence, IteratorType::kAfterSequence}) {
-    EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", ShardId(0), type, on_one.sequence_number, std::nullopt),
-                           "InvalidArgumentException",
-                           "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a "
-                           "call to a shard with shardId-000000000000"));
+    EXPECT_TRUE(IsApiError(
+        svc().GetShardIterator("orders", ShardId(0), type, on_one.sequence_number, std::nullopt),
+        "InvalidArgumentException",
+        "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a "
+        "call to a shard with shardId-000000000000"));
   }
 }
 
@@ -276,40 +287,47 @@ TEST_F(RecordsTest, SequenceNumberOfAnotherStreamIsInvalid) {
   clock_.Advance(5000);  // a different shard creation second
   Create("second", 1);
   PutResult result = PutOne("first", "k", "d");
-  EXPECT_TRUE(IsApiError(
-      svc().GetShardIterator("second", ShardId(0), IteratorType::kAtSequence, result.sequence_number, std::nullopt),
-      "InvalidArgumentException",
-      "StartingSequenceNumber " + result.sequence_number +
-          " used in GetShardIterator on shard shardId-000000000000 in stream second under account 000000000000 is "
-          "invalid because it did not come from this stream."));
+  EXPECT_TRUE(IsApiError(svc().GetShardIterator("second", ShardId(0), IteratorType::kAtSequence,
+                                                result.sequence_number, std::nullopt),
+                         "InvalidArgumentException",
+                         "StartingSequenceNumber " + result.sequence_number +
+                             " used in GetShardIterator on shard shardId-000000000000 in stream "
+                             "second under account 000000000000 is "
+                             "invalid because it did not come from this stream."));
 }
 
 TEST_F(RecordsTest, MalformedSequenceNumberIsInvalid) {
   Create("orders", 1);
-  EXPECT_TRUE(IsApiError(
-      svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtSequence, std::string("12345"), std::nullopt),
-      "InvalidArgumentException",
-      "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream orders under "
-      "account 000000000000 is invalid."));
+  EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtSequence,
+                                                std::string("12345"), std::nullopt),
+                         "InvalidArgumentException",
+                         "StartingSequenceNumber 12345 used in GetShardIterator on shard "
+                         "shardId-000000000000 in stream orders under "
+                         "account 000000000000 is invalid."));
 }
 
 TEST_F(RecordsTest, SequenceNumberMustMatchTheIteratorType) {
   Create("orders", 1);
   std::string sequence = PutOne("orders", "k", "d").sequence_number;
   const std::string prefix =
-      "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) "
+      "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and "
+      "StartingSequenceNumber or (2) "
       "TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ";
+  EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", ShardId(0), IteratorType::kTrimHorizon,
+                                                sequence, std::nullopt),
+                         "InvalidArgumentException",
+                         prefix + "TRIM_HORIZON and also a StartingSequenceNumber."));
   EXPECT_TRUE(IsApiError(
-      svc().GetShardIterator("orders", ShardId(0), IteratorType::kTrimHorizon, sequence, std::nullopt),
-      "InvalidArgumentException", prefix + "TRIM_HORIZON and also a StartingSequenceNumber."));
-  EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", ShardId(0), IteratorType::kLatest, sequence, std::nullopt),
-                         "InvalidArgumentException", prefix + "LATEST and also a StartingSequenceNumber."));
-  EXPECT_TRUE(IsApiError(
-      svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtSequence, std::nullopt, std::nullopt),
-      "InvalidArgumentException", prefix + "AT_SEQUENCE_NUMBER and no StartingSequenceNumber."));
-  EXPECT_TRUE(IsApiError(
-      svc().GetShardIterator("orders", ShardId(0), IteratorType::kAfterSequence, std::nullopt, std::nullopt),
-      "InvalidArgumentException", prefix + "AFTER_SEQUENCE_NUMBER and no StartingSequenceNumber."));
+      svc().GetShardIterator("orders", ShardId(0), IteratorType::kLatest, sequence, std::nullopt),
+      "InvalidArgumentException", prefix + "LATEST and also a StartingSequenceNumber."));
+  EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", ShardId(0), IteratorType::kAtSequence,
+                                                std::nullopt, std::nullopt),
+                         "InvalidArgumentException",
+                         prefix + "AT_SEQUENCE_NUMBER and no StartingSequenceNumber."));
+  EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", ShardId(0), IteratorType::kAfterSequence,
+                                                std::nullopt, std::nullopt),
+                         "InvalidArgumentException",
+                         prefix + "AFTER_SEQUENCE_NUMBER and no StartingSequenceNumber."));
 }
 
 TEST_F(RecordsTest, LimitIsRespectedAndNextIteratorContinuesExactly) {
@@ -352,7 +370,8 @@ TEST_F(RecordsTest, MillisBehindLatest) {
   GetRecordsOutcome first = Get(Iterator("orders", ShardId(0), IteratorType::kTrimHorizon), 1);
   ASSERT_EQ(first.records.size(), 1u);
   EXPECT_GT(first.millis_behind_latest, 0);
-  EXPECT_EQ(first.millis_behind_latest, 4000) << "behind by the age of the oldest unread record (b)";
+  EXPECT_EQ(first.millis_behind_latest, 4000)
+      << "behind by the age of the oldest unread record (b)";
   GetRecordsOutcome rest = Get(*first.next_iterator);
   EXPECT_EQ(rest.records.size(), 2u);
   EXPECT_EQ(rest.millis_behind_latest, 0) << "caught up";
@@ -378,10 +397,11 @@ TEST_F(RecordsTest, IteratorExpiresAfterFiveMinutes) {
   clock_.Advance(299999);
   EXPECT_TRUE(IsOk(svc().GetRecords(second, 10))) << "still valid just before 5 minutes";
   clock_.Advance(2);  // 300001 ms after issue
-  EXPECT_TRUE(IsApiError(svc().GetRecords(iterator, 10), "ExpiredIteratorException",
-                         "Iterator expired. The iterator was created at time Tue Nov 14 22:13:20 UTC 2023 while right "
-                         "now it is Tue Nov 14 22:18:20 UTC 2023 which is further in the future than the tolerated "
-                         "delay of 300000 milliseconds."));
+  EXPECT_TRUE(IsApiError(
+      svc().GetRecords(iterator, 10), "ExpiredIteratorException",
+      "Iterator expired. The iterator was created at time Tue Nov 14 22:13:20 UTC 2023 while right "
+      "now it is Tue Nov 14 22:18:20 UTC 2023 which is further in the future than the tolerated "
+      "delay of 300000 milliseconds."));
 }
 
 TEST_F(RecordsTest, NextIteratorIsFresh) {
@@ -403,8 +423,10 @@ TEST_F(RecordsTest, ForgedIteratorIsInvalid) {
   std::string iterator = Iterator("orders", ShardId(0), IteratorType::kTrimHorizon);
   std::string forged = iterator;
   forged[10] = forged[10] == 'A' ? 'B' : 'A';
-  for (const std::string& token : {forged, std::string("AAAA"), std::string("garbage!"), std::string()}) {
-    EXPECT_TRUE(IsApiError(svc().GetRecords(token, 10), "InvalidArgumentException", "Invalid ShardIterator."))
+  for (const std::string& token :
+       {forged, std::string("AAAA"), std::string("garbage!"), std::string()}) {
+    EXPECT_TRUE(IsApiError(svc().GetRecords(token, 10), "InvalidArgumentException",
+                           "Invalid ShardIterator."))
         << token;
   }
 }
@@ -414,7 +436,8 @@ TEST_F(RecordsTest, IteratorOfADeletedStreamIsNotFound) {
   PutOne("orders", "k", "old");
   std::string iterator = Iterator("orders", ShardId(0), IteratorType::kTrimHorizon);
   ASSERT_TRUE(IsOk(svc().DeleteStream("orders")));
-  const std::string message = "Shard shardId-000000000000 in stream orders under account 000000000000 does not exist";
+  const std::string message =
+      "Shard shardId-000000000000 in stream orders under account 000000000000 does not exist";
   EXPECT_TRUE(IsApiError(svc().GetRecords(iterator, 10), "ResourceNotFoundException", message));
   clock_.Advance(1000);
   Create("orders", 1);
@@ -431,8 +454,9 @@ TEST_F(RecordsTest, IteratorOfAStreamRecreatedInTheSameMillisecondIsNotFound) {
   ASSERT_TRUE(IsOk(svc().DeleteStream("orders")));
   Create("orders", 1);
   PutOne("orders", "k", "new");
-  EXPECT_TRUE(IsApiError(svc().GetRecords(iterator, 10), "ResourceNotFoundException",
-                         "Shard shardId-000000000000 in stream orders under account 000000000000 does not exist"));
+  EXPECT_TRUE(IsApiError(
+      svc().GetRecords(iterator, 10), "ResourceNotFoundException",
+      "Shard shardId-000000000000 in stream orders under account 000000000000 does not exist"));
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ void ExpectConsistentLineage(const StreamInfo& info) {
       ASSERT_NE(b, nullptr);
       const ShardInfo* lower = a->starting_hash_key < b->starting_hash_key ? a : b;
       const ShardInfo* upper = lower == a ? b : a;
-      EXPECT_TRUE(lower->ending_hash_key + 1 == upper->starting_hash_key) << "merged parents must be adjacent";
+      EXPECT_TRUE(lower->ending_hash_key + 1 == upper->starting_hash_key)
+          << "merged parents must be adjacent";
       EXPECT_TRUE(shard.starting_hash_key == lower->starting_hash_key);
       EXPECT_TRUE(shard.ending_hash_key == upper->ending_hash_key);
       EXPECT_TRUE(a->ending_sequence_number.has_value());
@@ -61,18 +62,21 @@ void ExpectConsistentLineage(const StreamInfo& info) {
   std::vector<const ShardInfo*> open;
   for (const auto& shard : info.shards) {
     if (shard.ending_sequence_number) {
-      EXPECT_TRUE(parents_seen.count(shard.shard_id)) << shard.shard_id << " is closed but has no child";
+      EXPECT_TRUE(parents_seen.count(shard.shard_id))
+          << shard.shard_id << " is closed but has no child";
     } else {
       open.push_back(&shard);
     }
   }
-  std::sort(open.begin(), open.end(),
-            [](const ShardInfo* a, const ShardInfo* b) { return a->starting_hash_key < b->starting_hash_key; });
+  std::sort(open.begin(), open.end(), [](const ShardInfo* a, const ShardInfo* b) {
+    return a->starting_hash_key < b->starting_hash_key;
+  });
   ASSERT_FALSE(open.empty());
   EXPECT_TRUE(open.front()->starting_hash_key == 0);
   EXPECT_TRUE(open.back()->ending_hash_key == kMaxHashKey);
   for (size_t i = 1; i < open.size(); ++i) {
-    EXPECT_TRUE(open[i - 1]->ending_hash_key + 1 == open[i]->starting_hash_key) << open[i]->shard_id;
+    EXPECT_TRUE(open[i - 1]->ending_hash_key + 1 == open[i]->starting_hash_key)
+        << open[i]->shard_id;
   }
   EXPECT_EQ(static_cast<size_t>(info.open_shard_count), open.size());
 }
@@ -140,18 +144,21 @@ TEST_F(ReshardTest, RecordsAfterASplitGoToTheChildren) {
 
 TEST_F(ReshardTest, SplitAtAnInvalidHashKeyIsRefused) {
   Create("orders", 2);  // shard 1 covers [2^127, 2^128 - 1]
-  EXPECT_TRUE(IsApiError(svc().SplitShard("orders", ShardId(1), kHalf), "InvalidArgumentException",
-                         "NewStartingHashKey 170141183460469231731687303715884105728 used in SplitShard() on shard "
-                         "shardId-000000000001 in stream orders under account 000000000000 is not both greater than "
-                         "one plus the shard's StartingHashKey 170141183460469231731687303715884105728 and less than "
-                         "the shard's EndingHashKey 340282366920938463463374607431768211455."));
-  EXPECT_TRUE(IsApiError(svc().SplitShard("orders", ShardId(0), kHalf), "InvalidArgumentException",
-                         "NewStartingHashKey 170141183460469231731687303715884105728 used in SplitShard() on shard "
-                         "shardId-000000000000 in stream orders under account 000000000000 is not both greater than "
-                         "one plus the shard's StartingHashKey 0 and less than the shard's EndingHashKey "
-                         "170141183460469231731687303715884105727."));
-  EXPECT_TRUE(IsApiError(svc().SplitShard("orders", ShardId(0), "x1"), "InvalidArgumentException",
-                         "NewStartingHashKey x1 is not a valid hash key: it must be in [0, 2^128-1]."));
+  EXPECT_TRUE(IsApiError(
+      svc().SplitShard("orders", ShardId(1), kHalf), "InvalidArgumentException",
+      "NewStartingHashKey 170141183460469231731687303715884105728 used in SplitShard() on shard "
+      "shardId-000000000001 in stream orders under account 000000000000 is not both greater than "
+      "one plus the shard's StartingHashKey 170141183460469231731687303715884105728 and less than "
+      "the shard's EndingHashKey 340282366920938463463374607431768211455."));
+  EXPECT_TRUE(IsApiError(
+      svc().SplitShard("orders", ShardId(0), kHalf), "InvalidArgumentException",
+      "NewStartingHashKey 170141183460469231731687303715884105728 used in SplitShard() on shard "
+      "shardId-000000000000 in stream orders under account 000000000000 is not both greater than "
+      "one plus the shard's StartingHashKey 0 and less than the shard's EndingHashKey "
+      "170141183460469231731687303715884105727."));
+  EXPECT_TRUE(
+      IsApiError(svc().SplitShard("orders", ShardId(0), "x1"), "InvalidArgumentException",
+                 "NewStartingHashKey x1 is not a valid hash key: it must be in [0, 2^128-1]."));
   EXPECT_EQ(Describe("orders").shards.size(), 2u) << "refused splits change nothing";
 }
 
@@ -162,16 +169,18 @@ TEST_F(ReshardTest, SplitAtAnInvalidHashKeyIsRefused) {
 TEST_F(ReshardTest, SplitAtTheEdgesOfTheRangeIsRefusedAsTheMessageStates) {
   // Separate streams, so that one accepted split does not hide the next case.
   for (const char* name : {"low", "high", "ok"}) Create(name, 2);  // shard 0 covers [0, 2^127 - 1]
-  EXPECT_TRUE(IsApiError(svc().SplitShard("low", ShardId(0), "1"), "InvalidArgumentException",
-                         "NewStartingHashKey 1 used in SplitShard() on shard shardId-000000000000 in stream low "
-                         "under account 000000000000 is not both greater than one plus the shard's StartingHashKey 0 "
-                         "and less than the shard's EndingHashKey 170141183460469231731687303715884105727."));
-  EXPECT_TRUE(IsApiError(svc().SplitShard("high", ShardId(0), "170141183460469231731687303715884105727"),
-                         "InvalidArgumentException",
-                         "NewStartingHashKey 170141183460469231731687303715884105727 used in SplitShard() on shard "
-                         "shardId-000000000000 in stream high under account 000000000000 is not both greater than "
-                         "one plus the shard's StartingHashKey 0 and less than the shard's EndingHashKey "
-                         "170141183460469231731687303715884105727."));
+  EXPECT_TRUE(IsApiError(
+      svc().SplitShard("low", ShardId(0), "1"), "InvalidArgumentException",
+      "NewStartingHashKey 1 used in SplitShard() on shard shardId-000000000000 in stream low "
+      "under account 000000000000 is not both greater than one plus the shard's StartingHashKey 0 "
+      "and less than the shard's EndingHashKey 170141183460469231731687303715884105727."));
+  EXPECT_TRUE(IsApiError(
+      svc().SplitShard("high", ShardId(0), "170141183460469231731687303715884105727"),
+      "InvalidArgumentException",
+      "NewStartingHashKey 170141183460469231731687303715884105727 used in SplitShard() on shard "
+      "shardId-000000000000 in stream high under account 000000000000 is not both greater than "
+      "one plus the shard's StartingHashKey 0 and less than the shard's EndingHashKey "
+      "170141183460469231731687303715884105727."));
   ASSERT_TRUE(IsOk(svc().SplitShard("ok", ShardId(0), "2")));
   StreamInfo info = Describe("ok");
   ASSERT_EQ(info.shards.size(), 4u);
@@ -183,21 +192,27 @@ TEST_F(ReshardTest, ClosedShardIsNotEligibleAgain) {
   Create("orders", 2);
   ASSERT_TRUE(IsOk(svc().SplitShard("orders", ShardId(0), "1000")));
   const std::string message =
-      "Shard shardId-000000000000 in stream orders under account 000000000000 has already been merged or split, "
+      "Shard shardId-000000000000 in stream orders under account 000000000000 has already been "
+      "merged or split, "
       "and thus is not eligible for merging or splitting.";
-  EXPECT_TRUE(IsApiError(svc().SplitShard("orders", ShardId(0), "10"), "ResourceInUseException", message));
-  EXPECT_TRUE(IsApiError(svc().MergeShards("orders", ShardId(0), ShardId(1)), "ResourceInUseException", message));
-  EXPECT_TRUE(IsApiError(svc().MergeShards("orders", ShardId(1), ShardId(0)), "ResourceInUseException", message));
+  EXPECT_TRUE(
+      IsApiError(svc().SplitShard("orders", ShardId(0), "10"), "ResourceInUseException", message));
+  EXPECT_TRUE(IsApiError(svc().MergeShards("orders", ShardId(0), ShardId(1)),
+                         "ResourceInUseException", message));
+  EXPECT_TRUE(IsApiError(svc().MergeShards("orders", ShardId(1), ShardId(0)),
+                         "ResourceInUseException", message));
 }
 
 TEST_F(ReshardTest, MergeNeedsAdjacentShards) {
   Create("orders", 3);
-  EXPECT_TRUE(IsApiError(svc().MergeShards("orders", ShardId(0), ShardId(2)), "InvalidArgumentException",
-                         "Shards shardId-000000000000 and shardId-000000000002 in stream orders under account "
-                         "000000000000 are not an adjacent pair of shards eligible for merging"));
-  EXPECT_TRUE(IsApiError(svc().MergeShards("orders", ShardId(2), ShardId(0)), "InvalidArgumentException",
-                         "Shards shardId-000000000002 and shardId-000000000000 in stream orders under account "
-                         "000000000000 are not an adjacent pair of shards eligible for merging"));
+  EXPECT_TRUE(IsApiError(
+      svc().MergeShards("orders", ShardId(0), ShardId(2)), "InvalidArgumentException",
+      "Shards shardId-000000000000 and shardId-000000000002 in stream orders under account "
+      "000000000000 are not an adjacent pair of shards eligible for merging"));
+  EXPECT_TRUE(IsApiError(
+      svc().MergeShards("orders", ShardId(2), ShardId(0)), "InvalidArgumentException",
+      "Shards shardId-000000000002 and shardId-000000000000 in stream orders under account "
+      "000000000000 are not an adjacent pair of shards eligible for merging"));
   EXPECT_EQ(Describe("orders").shards.size(), 3u);
 }
 
@@ -264,24 +279,30 @@ TEST_P(UpdateShardCountTest, OpenShardsBecomeTheUniformTargetRanges) {
   for (int i = 0; i < scale.from; ++i) {
     bool same_range = false;
     for (const auto& range : expected) {
-      same_range = same_range || (range.first == info.shards[static_cast<size_t>(i)].starting_hash_key &&
-                                  range.second == info.shards[static_cast<size_t>(i)].ending_hash_key);
+      same_range =
+          same_range || (range.first == info.shards[static_cast<size_t>(i)].starting_hash_key &&
+                         range.second == info.shards[static_cast<size_t>(i)].ending_hash_key);
     }
-    EXPECT_NE(same_range, info.shards[static_cast<size_t>(i)].ending_sequence_number.has_value()) << i;
+    EXPECT_NE(same_range, info.shards[static_cast<size_t>(i)].ending_sequence_number.has_value())
+        << i;
   }
-  for (size_t i = 0; i < info.shards.size(); ++i) EXPECT_EQ(info.shards[i].shard_id, ShardId(static_cast<int>(i)));
+  for (size_t i = 0; i < info.shards.size(); ++i)
+    EXPECT_EQ(info.shards[i].shard_id, ShardId(static_cast<int>(i)));
   ExpectConsistentLineage(info);
   // Records route to the new shards.
-  PutOutcome put = Put("orders", {{"k", "first", static_cast<HashKey>(0)}, {"k", "last", kMaxHashKey}});
+  PutOutcome put =
+      Put("orders", {{"k", "first", static_cast<HashKey>(0)}, {"k", "last", kMaxHashKey}});
   EXPECT_EQ(put.results[0].shard_id, open.front().shard_id);
   EXPECT_EQ(put.results[1].shard_id, open.back().shard_id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Scales, UpdateShardCountTest,
-                         ::testing::Values(ScaleCase{2, 3}, ScaleCase{4, 2}, ScaleCase{1, 2}, ScaleCase{3, 5},
-                                           ScaleCase{5, 3}, ScaleCase{3, 6}, ScaleCase{7, 4}),
+                         ::testing::Values(ScaleCase{2, 3}, ScaleCase{4, 2}, ScaleCase{1, 2},
+                                           ScaleCase{3, 5}, ScaleCase{5, 3}, ScaleCase{3, 6},
+                                           ScaleCase{7, 4}),
                          [](const ::testing::TestParamInfo<ScaleCase>& param) {
-                           return std::to_string(param.param.from) + "to" + std::to_string(param.param.to);
+                           return std::to_string(param.param.from) + "to" +
+                                  std::to_string(param.param.to);
                          });
 
 TEST_F(ReshardTest, UpdateShardCountStepsRepeatedly) {
@@ -309,25 +330,29 @@ TEST_F(ReshardTest, UpdateShardCountToTheSameCountChangesNothing) {
 
 TEST_F(ReshardTest, UpdateShardCountOutsideHalfToDoubleIsRefused) {
   Create("orders", 2);
-  EXPECT_TRUE(IsApiError(svc().UpdateShardCount("orders", 5), "LimitExceededException",
-                         "UpdateShardCount cannot scale up over double your current open shard count. Current "
-                         "open shard count: 2 Target shard count: 5"));
+  EXPECT_TRUE(IsApiError(
+      svc().UpdateShardCount("orders", 5), "LimitExceededException",
+      "UpdateShardCount cannot scale up over double your current open shard count. Current "
+      "open shard count: 2 Target shard count: 5"));
   Create("wide", 5);
-  EXPECT_TRUE(IsApiError(svc().UpdateShardCount("wide", 2), "LimitExceededException",
-                         "UpdateShardCount cannot scale down below half your current open shard count. Current "
-                         "open shard count: 5 Target shard count: 2"));
-  EXPECT_TRUE(IsApiError(svc().UpdateShardCount("wide", 11), "LimitExceededException",
-                         "UpdateShardCount cannot scale up over double your current open shard count. Current "
-                         "open shard count: 5 Target shard count: 11"));
+  EXPECT_TRUE(IsApiError(
+      svc().UpdateShardCount("wide", 2), "LimitExceededException",
+      "UpdateShardCount cannot scale down below half your current open shard count. Current "
+      "open shard count: 5 Target shard count: 2"));
+  EXPECT_TRUE(IsApiError(
+      svc().UpdateShardCount("wide", 11), "LimitExceededException",
+      "UpdateShardCount cannot scale up over double your current open shard count. Current "
+      "open shard count: 5 Target shard count: 11"));
   EXPECT_TRUE(IsOk(svc().UpdateShardCount("wide", 10)));
   EXPECT_EQ(Describe("orders").shards.size(), 2u);
 }
 
 TEST_F(ReshardTest, UpdateShardCountIsNotForOnDemandStreams) {
   ASSERT_TRUE(IsOk(svc().CreateStream("auto", std::nullopt, StreamMode::kOnDemand)));
-  EXPECT_TRUE(IsApiError(svc().UpdateShardCount("auto", 5), "ValidationException",
-                         "UpdateShardCount is not supported for stream auto under account 000000000000 in "
-                         "On-Demand mode."));
+  EXPECT_TRUE(
+      IsApiError(svc().UpdateShardCount("auto", 5), "ValidationException",
+                 "UpdateShardCount is not supported for stream auto under account 000000000000 in "
+                 "On-Demand mode."));
 }
 
 TEST_F(ReshardTest, AtMostTenUpdateShardCountsIn24Hours) {
@@ -338,7 +363,8 @@ TEST_F(ReshardTest, AtMostTenUpdateShardCountsIn24Hours) {
     clock_.Advance(60000);
   }
   const std::string message =
-      "Stream orders under account 000000000000 has already been scaled 10 times in the last 24 hours, the most "
+      "Stream orders under account 000000000000 has already been scaled 10 times in the last 24 "
+      "hours, the most "
       "UpdateShardCount allows.";
   EXPECT_TRUE(IsApiError(svc().UpdateShardCount("orders", 2), "LimitExceededException", message));
   clock_.Set(first_call + 24 * kHourMs - 1);
@@ -364,16 +390,19 @@ TEST_F(ReshardTest, ReadingASplitParentToItsEndListsTheChildren) {
   GetRecordsOutcome end = Get(*partial.next_iterator, 2);
   ASSERT_EQ(end.records.size(), 1u);
   EXPECT_EQ(end.records[0].data, "3");
-  EXPECT_FALSE(end.next_iterator.has_value()) << "NextShardIterator is null at the end of a closed shard";
+  EXPECT_FALSE(end.next_iterator.has_value())
+      << "NextShardIterator is null at the end of a closed shard";
   ASSERT_EQ(end.child_shards.size(), 2u);
   EXPECT_EQ(end.child_shards[0].shard_id, ShardId(1));
   EXPECT_EQ(end.child_shards[0].parents, std::vector<std::string>{ShardId(0)});
   EXPECT_EQ(FormatHashKey(end.child_shards[0].starting_hash_key), "0");
-  EXPECT_EQ(FormatHashKey(end.child_shards[0].ending_hash_key), "170141183460469231731687303715884105727");
+  EXPECT_EQ(FormatHashKey(end.child_shards[0].ending_hash_key),
+            "170141183460469231731687303715884105727");
   EXPECT_EQ(end.child_shards[1].shard_id, ShardId(2));
   EXPECT_EQ(end.child_shards[1].parents, std::vector<std::string>{ShardId(0)});
   EXPECT_EQ(FormatHashKey(end.child_shards[1].starting_hash_key), kHalf);
-  EXPECT_EQ(FormatHashKey(end.child_shards[1].ending_hash_key), "340282366920938463463374607431768211455");
+  EXPECT_EQ(FormatHashKey(end.child_shards[1].ending_hash_key),
+            "340282366920938463463374607431768211455");
   // LATEST on a closed shard is already at its end.
   GetRecordsOutcome latest = Get(Iterator("orders", ShardId(0), IteratorType::kLatest));
   EXPECT_TRUE(latest.records.empty());
@@ -396,7 +425,8 @@ TEST_F(ReshardTest, ReadingMergedParentsListsTheMergedChild) {
   ASSERT_TRUE(IsOk(svc().MergeShards("orders", ShardId(1), ShardId(0))));
   for (int parent : {0, 1}) {
     GetRecordsOutcome last;
-    auto records = ReadAll(Iterator("orders", ShardId(parent), IteratorType::kTrimHorizon), 10000, &last);
+    auto records =
+        ReadAll(Iterator("orders", ShardId(parent), IteratorType::kTrimHorizon), 10000, &last);
     ASSERT_EQ(records.size(), 1u);
     EXPECT_FALSE(last.next_iterator.has_value());
     ASSERT_EQ(last.child_shards.size(), 1u) << parent;
@@ -430,7 +460,8 @@ TEST_F(ReshardTest, PerKeyOrderSurvivesResharding) {
   put_round(3);
   ASSERT_TRUE(IsOk(svc().UpdateShardCount("orders", 5)));
   put_round(4);
-  ASSERT_TRUE(IsOk(svc().MergeShards("orders", OpenShards("orders")[0].shard_id, OpenShards("orders")[1].shard_id)));
+  ASSERT_TRUE(IsOk(svc().MergeShards("orders", OpenShards("orders")[0].shard_id,
+                                     OpenShards("orders")[1].shard_id)));
   put_round(5);
 
   // Read the way a consumer must: a shard only after all its parents are finished.
@@ -447,7 +478,8 @@ TEST_F(ReshardTest, PerKeyOrderSurvivesResharding) {
         continue;
       }
       GetRecordsOutcome last;
-      auto records = ReadAll(Iterator("orders", shard.shard_id, IteratorType::kTrimHorizon), 7, &last);
+      auto records =
+          ReadAll(Iterator("orders", shard.shard_id, IteratorType::kTrimHorizon), 7, &last);
       if (shard.ending_sequence_number) {
         EXPECT_FALSE(last.next_iterator.has_value()) << shard.shard_id;
       }

@@ -38,38 +38,43 @@ TEST_F(RetentionTest, IncreaseAndDecrease) {
 
 TEST_F(RetentionTest, BelowTheMinimumIsRefused) {
   Create("orders", 1);
-  EXPECT_TRUE(IsApiError(svc().SetRetention("orders", 23, false), "InvalidArgumentException",
-                         "Minimum allowed retention period is 24 hours. Requested retention period (23 hours) is too "
-                         "short."));
-  EXPECT_TRUE(IsApiError(svc().SetRetention("orders", 0, true), "InvalidArgumentException",
-                         "Minimum allowed retention period is 24 hours. Requested retention period (0 hours) is too "
-                         "short."));
+  EXPECT_TRUE(IsApiError(
+      svc().SetRetention("orders", 23, false), "InvalidArgumentException",
+      "Minimum allowed retention period is 24 hours. Requested retention period (23 hours) is too "
+      "short."));
+  EXPECT_TRUE(IsApiError(
+      svc().SetRetention("orders", 0, true), "InvalidArgumentException",
+      "Minimum allowed retention period is 24 hours. Requested retention period (0 hours) is too "
+      "short."));
   EXPECT_EQ(Describe("orders").retention_hours, 24);
 }
 
 TEST_F(RetentionTest, AboveTheMaximumIsRefused) {
   Create("orders", 1);
-  EXPECT_TRUE(IsApiError(svc().SetRetention("orders", 8761, true), "InvalidArgumentException",
-                         "Maximum allowed retention period is 8760 hours. Requested retention period (8761 hours) is "
-                         "too long."));
+  EXPECT_TRUE(IsApiError(
+      svc().SetRetention("orders", 8761, true), "InvalidArgumentException",
+      "Maximum allowed retention period is 8760 hours. Requested retention period (8761 hours) is "
+      "too long."));
   EXPECT_EQ(Describe("orders").retention_hours, 24);
 }
 
 TEST_F(RetentionTest, IncreaseMustNotShorten) {
   Create("orders", 1);
   ASSERT_TRUE(IsOk(svc().SetRetention("orders", 48, true)));
-  EXPECT_TRUE(IsApiError(svc().SetRetention("orders", 30, true), "InvalidArgumentException",
-                         "Requested retention period (30 hours) for stream orders can not be shorter than existing "
-                         "retention period (48 hours). Use DecreaseRetentionPeriod API."));
+  EXPECT_TRUE(IsApiError(
+      svc().SetRetention("orders", 30, true), "InvalidArgumentException",
+      "Requested retention period (30 hours) for stream orders can not be shorter than existing "
+      "retention period (48 hours). Use DecreaseRetentionPeriod API."));
   EXPECT_EQ(Describe("orders").retention_hours, 48);
 }
 
 TEST_F(RetentionTest, DecreaseMustNotLengthen) {
   Create("orders", 1);
   ASSERT_TRUE(IsOk(svc().SetRetention("orders", 48, true)));
-  EXPECT_TRUE(IsApiError(svc().SetRetention("orders", 72, false), "InvalidArgumentException",
-                         "Requested retention period (72 hours) for stream orders can not be longer than existing "
-                         "retention period (48 hours). Use IncreaseRetentionPeriod API."));
+  EXPECT_TRUE(IsApiError(
+      svc().SetRetention("orders", 72, false), "InvalidArgumentException",
+      "Requested retention period (72 hours) for stream orders can not be longer than existing "
+      "retention period (48 hours). Use IncreaseRetentionPeriod API."));
   EXPECT_EQ(Describe("orders").retention_hours, 48);
 }
 
@@ -140,7 +145,8 @@ TEST_F(RetentionTest, DecreasedRetentionAppliesToExistingRecords) {
 TEST_F(RetentionTest, ClosedParentsExpireAndStillLeadToTheirChildren) {
   Create("orders", 1);
   Put("orders", {{"k", "a"}, {"k", "b"}});
-  ASSERT_TRUE(IsOk(svc().SplitShard("orders", ShardId(0), "170141183460469231731687303715884105728")));
+  ASSERT_TRUE(
+      IsOk(svc().SplitShard("orders", ShardId(0), "170141183460469231731687303715884105728")));
   clock_.Advance(25 * kHourMs);
   svc().EnforceRetention();
   GetRecordsOutcome end = Get(Iterator("orders", ShardId(0), IteratorType::kTrimHorizon));
@@ -152,7 +158,8 @@ TEST_F(RetentionTest, ClosedParentsExpireAndStillLeadToTheirChildren) {
 // ---------------------------------------------------------------------------------------------
 // Throughput limits
 
-const std::string kRateExceeded = "Rate exceeded for shard shardId-000000000000 in stream orders under account 000000000000.";
+const std::string kRateExceeded =
+    "Rate exceeded for shard shardId-000000000000 in stream orders under account 000000000000.";
 
 std::vector<KeyData> SmallRecords(int count, const std::string& prefix = "r") {
   std::vector<KeyData> records;
@@ -215,7 +222,8 @@ TEST_F(ThrottlingTest, MoreThanOneMebibytePerSecondIsRefused) {
   EXPECT_TRUE(outcome.results[0].error_code.empty());
   EXPECT_EQ(outcome.results[1].error_code, "ProvisionedThroughputExceededException");
   EXPECT_EQ(outcome.results[1].error_message, kRateExceeded);
-  EXPECT_TRUE(outcome.results[2].error_code.empty()) << "a record that fits still goes in, in request order";
+  EXPECT_TRUE(outcome.results[2].error_code.empty())
+      << "a record that fits still goes in, in request order";
   auto records = ReadShard("orders", ShardId(0));
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[1].data, "small");
@@ -234,7 +242,8 @@ TEST_F(ThrottlingTest, ByteRefusalGivesTheRecordTokenBack) {
   PutOutcome outcome = Put("orders", records);
   EXPECT_EQ(outcome.failed, 1);
   EXPECT_EQ(outcome.results[0].error_code, "ProvisionedThroughputExceededException");
-  for (size_t i = 1; i < outcome.results.size(); ++i) ASSERT_TRUE(outcome.results[i].error_code.empty()) << i;
+  for (size_t i = 1; i < outcome.results.size(); ++i)
+    ASSERT_TRUE(outcome.results[i].error_code.empty()) << i;
 }
 
 TEST_F(ThrottlingTest, LimitsArePerShard) {
@@ -242,15 +251,18 @@ TEST_F(ThrottlingTest, LimitsArePerShard) {
   Open();
   Create("orders", 2);
   std::vector<KeyData> records;
-  for (int i = 0; i < 1000; ++i) records.push_back({"k", "low" + std::to_string(i), static_cast<HashKey>(0)});
+  for (int i = 0; i < 1000; ++i)
+    records.push_back({"k", "low" + std::to_string(i), static_cast<HashKey>(0)});
   for (int i = 0; i < 1000; ++i) records.push_back({"k", "high" + std::to_string(i), kMaxHashKey});
   PutOutcome outcome = Put("orders", records);
   EXPECT_EQ(outcome.failed, 0);
-  outcome = Put("orders", {{"k", "low-over", static_cast<HashKey>(0)}, {"k", "high-over", kMaxHashKey}});
+  outcome =
+      Put("orders", {{"k", "low-over", static_cast<HashKey>(0)}, {"k", "high-over", kMaxHashKey}});
   EXPECT_EQ(outcome.failed, 2);
   EXPECT_EQ(outcome.results[0].error_message, kRateExceeded);
-  EXPECT_EQ(outcome.results[1].error_message,
-            "Rate exceeded for shard shardId-000000000001 in stream orders under account 000000000000.");
+  EXPECT_EQ(
+      outcome.results[1].error_message,
+      "Rate exceeded for shard shardId-000000000001 in stream orders under account 000000000000.");
 }
 
 TEST_F(ThrottlingTest, SinglePutThrottledIsAnError) {
@@ -259,8 +271,8 @@ TEST_F(ThrottlingTest, SinglePutThrottledIsAnError) {
   Create("orders", 1);
   Put("orders", SmallRecords(1000));
   std::vector<PutEntry> entries = {{"k", "one", std::nullopt}};
-  EXPECT_TRUE(IsApiError(svc().PutRecords("orders", entries, true), "ProvisionedThroughputExceededException",
-                         kRateExceeded));
+  EXPECT_TRUE(IsApiError(svc().PutRecords("orders", entries, true),
+                         "ProvisionedThroughputExceededException", kRateExceeded));
 }
 
 TEST_F(ThrottlingTest, SixthGetRecordsWithinASecondIsRefused) {
@@ -269,10 +281,12 @@ TEST_F(ThrottlingTest, SixthGetRecordsWithinASecondIsRefused) {
   Create("orders", 1);
   std::string iterator = Iterator("orders", ShardId(0), IteratorType::kTrimHorizon);
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(IsOk(svc().GetRecords(iterator, 10))) << i;
-  EXPECT_TRUE(IsApiError(svc().GetRecords(iterator, 10), "ProvisionedThroughputExceededException", kRateExceeded));
+  EXPECT_TRUE(IsApiError(svc().GetRecords(iterator, 10), "ProvisionedThroughputExceededException",
+                         kRateExceeded));
   clock_.Advance(200);  // one call's worth
   EXPECT_TRUE(IsOk(svc().GetRecords(iterator, 10)));
-  EXPECT_TRUE(IsApiError(svc().GetRecords(iterator, 10), "ProvisionedThroughputExceededException", kRateExceeded));
+  EXPECT_TRUE(IsApiError(svc().GetRecords(iterator, 10), "ProvisionedThroughputExceededException",
+                         kRateExceeded));
   clock_.Advance(1000);
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(IsOk(svc().GetRecords(iterator, 10))) << i;
 }
@@ -285,8 +299,8 @@ TEST_F(ThrottlingTest, ReadingMoreThanTwoMebibytesMustBeWaitedOut) {
   std::string iterator = Iterator("orders", ShardId(0), IteratorType::kTrimHorizon);
   GetRecordsOutcome all = Get(iterator);
   EXPECT_EQ(all.records.size(), 3u) << "one call may return more than a second's worth";
-  EXPECT_TRUE(IsApiError(svc().GetRecords(*all.next_iterator, 10), "ProvisionedThroughputExceededException",
-                         kRateExceeded))
+  EXPECT_TRUE(IsApiError(svc().GetRecords(*all.next_iterator, 10),
+                         "ProvisionedThroughputExceededException", kRateExceeded))
       << "then reads wait until the debt is repaid";
   clock_.Advance(1000);
   EXPECT_TRUE(IsOk(svc().GetRecords(*all.next_iterator, 10)));
@@ -298,7 +312,8 @@ TEST_F(ThrottlingTest, PerStreamOverride) {
   ASSERT_TRUE(IsOk(svc().SetThrottling("orders", true)));
   EXPECT_EQ(Put("orders", SmallRecords(1001)).failed, 1);
   EXPECT_EQ(Put("free", SmallRecords(1001)).failed, 0);
-  ASSERT_TRUE(IsOk(svc().SetThrottling("orders", std::nullopt)));  // back to the engine default: off
+  ASSERT_TRUE(
+      IsOk(svc().SetThrottling("orders", std::nullopt)));  // back to the engine default: off
   EXPECT_EQ(Put("orders", SmallRecords(1001)).failed, 0);
 }
 

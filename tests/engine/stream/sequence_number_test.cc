@@ -23,7 +23,8 @@ void ExpectSameParts(const SequenceParts& a, const SequenceParts& b) {
 
 TEST(SequenceNumberTest, KnownVector) {
   SequenceParts parts{1700000000, 3, 123456789012345, 1700000123};
-  EXPECT_EQ(FormatSequenceNumber(parts), "49646437577175378801762568118990061158490487803900592178");
+  EXPECT_EQ(FormatSequenceNumber(parts),
+            "49646437577175378801762568118990061158490487803900592178");
 }
 
 TEST(SequenceNumberTest, ParsesKnownVector) {
@@ -115,16 +116,17 @@ TEST(SequenceNumberTest, RejectsInconsistentFields) {
 }
 
 TEST(SequenceNumberTest, RejectsGarbage) {
-  for (const char* text : {"", "0", "1", "abc", "-49646437577175378801762568118990061158490487803900592178",
-                           "+49646437577175378801762568118990061158490487803900592178",
-                           " 49646437577175378801762568118990061158490487803900592178",
-                           "49646437577175378801762568118990061158490487803900592178 ",
-                           "4964643757717537880176256811899006115849048780390059217x",
-                           "049646437577175378801762568118990061158490487803900592178",
-                           "4964643757717537880176256811899006115849048780390059217",  // one digit short
-                           // 2^192: too large for the layout
-                           "6277101735386680763835789423207666416102355444464034512896",
-                           "99999999999999999999999999999999999999999999999999999999999999999999"}) {
+  for (const char* text :
+       {"", "0", "1", "abc", "-49646437577175378801762568118990061158490487803900592178",
+        "+49646437577175378801762568118990061158490487803900592178",
+        " 49646437577175378801762568118990061158490487803900592178",
+        "49646437577175378801762568118990061158490487803900592178 ",
+        "4964643757717537880176256811899006115849048780390059217x",
+        "049646437577175378801762568118990061158490487803900592178",
+        "4964643757717537880176256811899006115849048780390059217",  // one digit short
+        // 2^192: too large for the layout
+        "6277101735386680763835789423207666416102355444464034512896",
+        "99999999999999999999999999999999999999999999999999999999999999999999"}) {
     EXPECT_FALSE(ParseSequenceNumber(text).has_value()) << "'" << text << "'";
   }
 }
@@ -142,9 +144,12 @@ TEST(SequenceNumberFormatterTest, AgreesWithFormattingAfresh) {
   SequenceNumberFormatter formatter(start);
   EXPECT_EQ(formatter.Format(), FormatSequenceNumber(start));
   std::vector<std::pair<uint64_t, uint64_t>> moves = {
-      {42, 1700000123}, {43, 1700000123}, {44, 1700000124}, {1000, 1700000200},
-      {1000, 1700000200}, {(1ULL << 33) + 5, 1700000300}, {12, 1700000100},  // big jump; backward
-      {13, 1700000100}, {~0ULL - 1, 0xFFFFFFFFFULL}, {~0ULL, 0xFFFFFFFFFULL}};
+      {42, 1700000123},       {43, 1700000123},
+      {44, 1700000124},       {1000, 1700000200},
+      {1000, 1700000200},     {(1ULL << 33) + 5, 1700000300},
+      {12, 1700000100},  // big jump; backward
+      {13, 1700000100},       {~0ULL - 1, 0xFFFFFFFFFULL},
+      {~0ULL, 0xFFFFFFFFFULL}};
   for (const auto& [index, seconds] : moves) {
     formatter.MoveTo(index, seconds);
     SequenceParts expected = start;

@@ -20,7 +20,8 @@ struct RangeText {
   const char* end;
 };
 
-// Computed with Python: h = 2**128 // n; shard i covers [i*h, (i+1)*h - 1]; the last ends at 2**128 - 1.
+// Computed with Python: h = 2**128 // n; shard i covers [i*h, (i+1)*h - 1]; the last ends at 2**128
+// - 1.
 const std::map<int, std::vector<RangeText>> kUniform = {
     {1, {{"0", "340282366920938463463374607431768211455"}}},
     {2,
@@ -57,7 +58,8 @@ TEST_F(LifecycleTest, CreateMakesUniformContiguousRanges) {
       EXPECT_FALSE(shard.adjacent_parent.has_value());
       EXPECT_FALSE(shard.ending_sequence_number.has_value());
       if (i > 0) {
-        EXPECT_TRUE(info.shards[static_cast<size_t>(i) - 1].ending_hash_key + 1 == shard.starting_hash_key)
+        EXPECT_TRUE(info.shards[static_cast<size_t>(i) - 1].ending_hash_key + 1 ==
+                    shard.starting_hash_key)
             << "ranges must be contiguous without overlap at shard " << i;
       }
     }
@@ -66,8 +68,10 @@ TEST_F(LifecycleTest, CreateMakesUniformContiguousRanges) {
     // The independent computation used by the resharding tests agrees.
     auto expected = ExpectedUniformRanges(count);
     for (int i = 0; i < count; ++i) {
-      EXPECT_TRUE(expected[static_cast<size_t>(i)].first == info.shards[static_cast<size_t>(i)].starting_hash_key);
-      EXPECT_TRUE(expected[static_cast<size_t>(i)].second == info.shards[static_cast<size_t>(i)].ending_hash_key);
+      EXPECT_TRUE(expected[static_cast<size_t>(i)].first ==
+                  info.shards[static_cast<size_t>(i)].starting_hash_key);
+      EXPECT_TRUE(expected[static_cast<size_t>(i)].second ==
+                  info.shards[static_cast<size_t>(i)].ending_hash_key);
     }
   }
 }
@@ -103,10 +107,12 @@ TEST_F(LifecycleTest, ShardIdsAreZeroPaddedToTwelveDigits) {
 
 TEST_F(LifecycleTest, DuplicateCreateIsResourceInUse) {
   Create("orders", 1);
-  EXPECT_TRUE(IsApiError(svc().CreateStream("orders", 3, StreamMode::kProvisioned), "ResourceInUseException",
+  EXPECT_TRUE(IsApiError(svc().CreateStream("orders", 3, StreamMode::kProvisioned),
+                         "ResourceInUseException",
                          "Stream orders under account 000000000000 already exists."));
   EXPECT_TRUE(IsApiError(svc().CreateStream("orders", std::nullopt, StreamMode::kOnDemand),
-                         "ResourceInUseException", "Stream orders under account 000000000000 already exists."));
+                         "ResourceInUseException",
+                         "Stream orders under account 000000000000 already exists."));
   EXPECT_EQ(Describe("orders").shards.size(), 1u) << "the failed create must not change the stream";
 }
 
@@ -118,9 +124,9 @@ TEST_F(LifecycleTest, UnknownStreamIsNotFoundEverywhere) {
   std::vector<PutEntry> entries = {{"k", "d", std::nullopt}};
   EXPECT_TRUE(IsApiError(svc().PutRecords("nope", entries, false), type, message));
   EXPECT_TRUE(IsApiError(svc().PutRecords("nope", entries, true), type, message));
-  EXPECT_TRUE(IsApiError(
-      svc().GetShardIterator("nope", ShardId(0), IteratorType::kTrimHorizon, std::nullopt, std::nullopt), type,
-      message));
+  EXPECT_TRUE(IsApiError(svc().GetShardIterator("nope", ShardId(0), IteratorType::kTrimHorizon,
+                                                std::nullopt, std::nullopt),
+                         type, message));
   EXPECT_TRUE(IsApiError(svc().UpdateShardCount("nope", 2), type, message));
   EXPECT_TRUE(IsApiError(svc().SplitShard("nope", ShardId(0), "12345"), type, message));
   EXPECT_TRUE(IsApiError(svc().MergeShards("nope", ShardId(0), ShardId(1)), type, message));
@@ -155,16 +161,18 @@ TEST_F(LifecycleTest, ShardLimitIsLimitExceeded) {
   max_shards_ = 10;
   Open();
   Create("a", 6);
-  EXPECT_TRUE(IsApiError(svc().CreateStream("b", 5, StreamMode::kProvisioned), "LimitExceededException",
-                         "This request would exceed the shard limit for the account 000000000000 in us-east-1. "
-                         "Current shard count for the account: 6. Limit: 10. Number of additional shards that "
-                         "would have resulted from this request: 5."));
+  EXPECT_TRUE(IsApiError(
+      svc().CreateStream("b", 5, StreamMode::kProvisioned), "LimitExceededException",
+      "This request would exceed the shard limit for the account 000000000000 in us-east-1. "
+      "Current shard count for the account: 6. Limit: 10. Number of additional shards that "
+      "would have resulted from this request: 5."));
   EXPECT_EQ(svc().ListStreams(), std::vector<std::string>{"a"});
   Create("b", 4);  // exactly at the limit
-  EXPECT_TRUE(IsApiError(svc().CreateStream("c", 1, StreamMode::kProvisioned), "LimitExceededException",
-                         "This request would exceed the shard limit for the account 000000000000 in us-east-1. "
-                         "Current shard count for the account: 10. Limit: 10. Number of additional shards that "
-                         "would have resulted from this request: 1."));
+  EXPECT_TRUE(IsApiError(
+      svc().CreateStream("c", 1, StreamMode::kProvisioned), "LimitExceededException",
+      "This request would exceed the shard limit for the account 000000000000 in us-east-1. "
+      "Current shard count for the account: 10. Limit: 10. Number of additional shards that "
+      "would have resulted from this request: 1."));
   // Deleting frees the shards.
   ASSERT_TRUE(IsOk(svc().DeleteStream("a")));
   Create("c", 6);
@@ -208,16 +216,20 @@ TEST_F(LifecycleTest, DeleteRemovesTheStreamAndItsRecords) {
 
 TEST_F(LifecycleTest, UnknownShardIsNotFound) {
   Create("orders", 2);
-  for (const char* shard : {"shardId-000000000002", "shardId-000000000099", "shard-0", "shardId-00000000000x"}) {
-    EXPECT_TRUE(IsApiError(
-        svc().GetShardIterator("orders", shard, IteratorType::kTrimHorizon, std::nullopt, std::nullopt),
-        "ResourceNotFoundException",
-        std::string("Shard ") + shard + " in stream orders under account 000000000000 does not exist"));
+  for (const char* shard :
+       {"shardId-000000000002", "shardId-000000000099", "shard-0", "shardId-00000000000x"}) {
+    EXPECT_TRUE(IsApiError(svc().GetShardIterator("orders", shard, IteratorType::kTrimHorizon,
+                                                  std::nullopt, std::nullopt),
+                           "ResourceNotFoundException",
+                           std::string("Shard ") + shard +
+                               " in stream orders under account 000000000000 does not exist"));
   }
-  EXPECT_TRUE(IsApiError(svc().SplitShard("orders", ShardId(5), "1"), "ResourceNotFoundException",
-                         "Could not find shard shardId-000000000005 in stream orders under account 000000000000."));
-  EXPECT_TRUE(IsApiError(svc().MergeShards("orders", ShardId(0), ShardId(7)), "ResourceNotFoundException",
-                         "Could not find shard shardId-000000000007 in stream orders under account 000000000000."));
+  EXPECT_TRUE(IsApiError(
+      svc().SplitShard("orders", ShardId(5), "1"), "ResourceNotFoundException",
+      "Could not find shard shardId-000000000005 in stream orders under account 000000000000."));
+  EXPECT_TRUE(IsApiError(
+      svc().MergeShards("orders", ShardId(0), ShardId(7)), "ResourceNotFoundException",
+      "Could not find shard shardId-000000000007 in stream orders under account 000000000000."));
 }
 
 TEST_F(LifecycleTest, TagsAddMergeListAndRemove) {
@@ -229,7 +241,8 @@ TEST_F(LifecycleTest, TagsAddMergeListAndRemove) {
   ASSERT_TRUE(IsOk(svc().AddTags("orders", {{"env", "prod"}, {"cost-center", "42"}})));
   auto tags = svc().ListTags("orders");
   ASSERT_TRUE(IsOk(tags));
-  EXPECT_EQ(*tags, (std::map<std::string, std::string>{{"cost-center", "42"}, {"env", "prod"}, {"team", "data"}}));
+  EXPECT_EQ(*tags, (std::map<std::string, std::string>{
+                       {"cost-center", "42"}, {"env", "prod"}, {"team", "data"}}));
   ASSERT_TRUE(IsOk(svc().RemoveTags("orders", {"env", "absent"})));
   tags = svc().ListTags("orders");
   ASSERT_TRUE(IsOk(tags));
@@ -238,10 +251,11 @@ TEST_F(LifecycleTest, TagsAddMergeListAndRemove) {
 
 TEST_F(LifecycleTest, TagsWithIllegalCharactersAreRefused) {
   Create("orders", 1);
-  EXPECT_TRUE(IsApiError(svc().AddTags("orders", {{"ok", "fine"}, {"bad", "semi;colon"}}), "InvalidArgumentException",
-                         "Failed to add tags to stream orders under account 000000000000 because some tags "
-                         "contained illegal characters. The allowed characters are Unicode letters, "
-                         "white-spaces, '_',',','/','=','+','-','@'."));
+  EXPECT_TRUE(IsApiError(
+      svc().AddTags("orders", {{"ok", "fine"}, {"bad", "semi;colon"}}), "InvalidArgumentException",
+      "Failed to add tags to stream orders under account 000000000000 because some tags "
+      "contained illegal characters. The allowed characters are Unicode letters, "
+      "white-spaces, '_',',','/','=','+','-','@'."));
   auto tags = svc().ListTags("orders");
   ASSERT_TRUE(IsOk(tags));
   EXPECT_TRUE(tags->empty()) << "a refused request adds nothing";
@@ -253,9 +267,10 @@ TEST_F(LifecycleTest, AtMostFiftyTags) {
   for (int i = 0; i < 50; ++i) fifty["k" + std::to_string(i)] = "v";
   ASSERT_TRUE(IsOk(svc().AddTags("orders", fifty)));
   ASSERT_TRUE(IsOk(svc().AddTags("orders", {{"k0", "replaced"}})));  // still 50
-  EXPECT_TRUE(IsApiError(svc().AddTags("orders", {{"k50", "v"}}), "InvalidArgumentException",
-                         "Failed to add tags to stream orders under account 000000000000 because a given stream "
-                         "cannot have more than 50 tags associated with it."));
+  EXPECT_TRUE(IsApiError(
+      svc().AddTags("orders", {{"k50", "v"}}), "InvalidArgumentException",
+      "Failed to add tags to stream orders under account 000000000000 because a given stream "
+      "cannot have more than 50 tags associated with it."));
   auto tags = svc().ListTags("orders");
   ASSERT_TRUE(IsOk(tags));
   EXPECT_EQ(tags->size(), 50u);

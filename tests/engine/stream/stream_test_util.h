@@ -40,12 +40,13 @@ class TempDir : public testing_support::TempDir {
 template <class T>
 ::testing::AssertionResult IsApiError(const ApiResult<T>& result, std::string_view type,
                                       std::string_view message, int status = 400) {
-  if (result) return ::testing::AssertionFailure() << "succeeded; expected " << type << ": " << message;
+  if (result)
+    return ::testing::AssertionFailure() << "succeeded; expected " << type << ": " << message;
   const ApiError& error = result.error();
   if (error.type != type || error.message != message || error.status != status) {
-    return ::testing::AssertionFailure() << "got " << error.type << " (" << error.status << "): \""
-                                         << error.message << "\"\nexpected " << type << " (" << status
-                                         << "): \"" << message << "\"";
+    return ::testing::AssertionFailure()
+           << "got " << error.type << " (" << error.status << "): \"" << error.message
+           << "\"\nexpected " << type << " (" << status << "): \"" << message << "\"";
   }
   return ::testing::AssertionSuccess();
 }
@@ -106,7 +107,8 @@ class ServiceTest : public ::testing::Test {
   // PutRecords without syncing.
   PutOutcome PutNoSync(const std::string& name, const std::vector<KeyData>& records) {
     std::vector<PutEntry> entries;
-    for (const auto& record : records) entries.push_back({record.key, record.data, record.explicit_hash_key});
+    for (const auto& record : records)
+      entries.push_back({record.key, record.data, record.explicit_hash_key});
     auto outcome = svc().PutRecords(name, entries, false);
     EXPECT_TRUE(IsOk(outcome));
     return outcome ? std::move(*outcome) : PutOutcome{};
@@ -142,7 +144,8 @@ class ServiceTest : public ::testing::Test {
 
   // Reads from `iterator` until the shard's end (closed) or until a read returns nothing.
   // `last` receives the final outcome.
-  std::vector<RecordOut> ReadAll(std::string iterator, int limit = 10000, GetRecordsOutcome* last = nullptr) {
+  std::vector<RecordOut> ReadAll(std::string iterator, int limit = 10000,
+                                 GetRecordsOutcome* last = nullptr) {
     std::vector<RecordOut> all;
     for (int guard = 0; guard < 100000; ++guard) {
       auto outcome = svc().GetRecords(iterator, limit);
@@ -174,8 +177,9 @@ class ServiceTest : public ::testing::Test {
     for (const auto& shard : Describe(name).shards) {
       if (!shard.ending_sequence_number) open.push_back(shard);
     }
-    std::sort(open.begin(), open.end(),
-              [](const ShardInfo& a, const ShardInfo& b) { return a.starting_hash_key < b.starting_hash_key; });
+    std::sort(open.begin(), open.end(), [](const ShardInfo& a, const ShardInfo& b) {
+      return a.starting_hash_key < b.starting_hash_key;
+    });
     return open;
   }
 
@@ -193,8 +197,9 @@ inline std::vector<std::pair<HashKey, HashKey>> ExpectedUniformRanges(int count)
   // 2^128 / n == (2^128 - 1) / n unless n divides 2^128 (a power of two).
   HashKey n = static_cast<HashKey>(count);
   bool power_of_two = (count & (count - 1)) == 0;
-  HashKey width = power_of_two ? (count == 1 ? kMaxHashKey : (static_cast<HashKey>(1) << 127) / (n / 2))
-                               : kMaxHashKey / n;
+  HashKey width = power_of_two
+                      ? (count == 1 ? kMaxHashKey : (static_cast<HashKey>(1) << 127) / (n / 2))
+                      : kMaxHashKey / n;
   std::vector<std::pair<HashKey, HashKey>> ranges;
   for (int i = 0; i < count; ++i) {
     HashKey start = width * static_cast<HashKey>(i);

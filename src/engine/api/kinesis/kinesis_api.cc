@@ -15,7 +15,11 @@ HttpResponse KinesisApi::JsonResponse(std::string body) {
 
 HttpResponse KinesisApi::ErrorResponse(const ApiError& error) {
   std::string body;
-  JsonWriter(body).BeginObject().Member("__type", error.type).Member("message", error.message).EndObject();
+  JsonWriter(body)
+      .BeginObject()
+      .Member("__type", error.type)
+      .Member("message", error.message)
+      .EndObject();
   HttpResponse response = JsonResponse(std::move(body));
   response.status = error.status;
   response.headers.emplace_back("x-amzn-ErrorType", error.type);
@@ -28,11 +32,13 @@ std::string KinesisApi::StreamName(JsonRequest& request) {
   if (arn) {
     constexpr std::string_view kMarker = ":stream/";
     size_t at = arn->find(kMarker);
-    bool valid = arn->substr(0, 7) == "arn:aws" && arn->find(":kinesis:") != std::string_view::npos &&
-                 at != std::string_view::npos && at + kMarker.size() < arn->size();
+    bool valid = arn->substr(0, 7) == "arn:aws" &&
+                 arn->find(":kinesis:") != std::string_view::npos && at != std::string_view::npos &&
+                 at + kMarker.size() < arn->size();
     if (!valid) {
       request.AddViolation(std::string(*arn), "streamARN",
-                           "Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
+                           "Member must satisfy regular expression pattern: "
+                           "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
       return "";
     }
     std::string from_arn(arn->substr(at + kMarker.size()));
@@ -75,9 +81,11 @@ void KinesisApi::Handle(std::string_view operation, const HttpRequest& http, Res
   };
   const std::string* content_type = http.Header("Content-Type");
   if (content_type != nullptr && content_type->find("cbor") != std::string::npos) {
-    respond(ErrorResponse({"SerializationException",
-                           "CBOR requests are not supported; streamform speaks JSON 1.1 (for the Java SDK, set "
-                           "AWS_CBOR_DISABLE=true or -Dcom.amazonaws.sdk.disableCbor)", 400}));
+    respond(ErrorResponse(
+        {"SerializationException",
+         "CBOR requests are not supported; streamform speaks JSON 1.1 (for the Java SDK, set "
+         "AWS_CBOR_DISABLE=true or -Dcom.amazonaws.sdk.disableCbor)",
+         400}));
     return;
   }
   auto request = JsonRequest::Parse(http.body);

@@ -21,7 +21,8 @@ inline constexpr std::string_view kKinesisTargetPrefix = "Kinesis_20131202.";
 
 class KinesisApi {
  public:
-  KinesisApi(StreamService& streams, Committer& committer) : streams_(streams), committer_(committer) {}
+  KinesisApi(StreamService& streams, Committer& committer)
+      : streams_(streams), committer_(committer) {}
 
   // `operation` is the part of X-Amz-Target after the prefix.
   void Handle(std::string_view operation, const HttpRequest& request, Respond respond);

@@ -17,13 +17,16 @@ constexpr size_t kMaxPutRecordsBytes = 5 * 1024 * 1024;
 ApiResult<std::string> DecodeBlob(std::string_view text) {
   if (text.size() % 4 != 0) {
     return ApiFail("SerializationException",
-                   "'" + std::string(text.substr(0, 64)) + "' can not be converted to a Blob: Base64 encoded "
-                   "length is expected a multiple of 4 bytes but found: " + std::to_string(text.size()));
+                   "'" + std::string(text.substr(0, 64)) +
+                       "' can not be converted to a Blob: Base64 encoded "
+                       "length is expected a multiple of 4 bytes but found: " +
+                       std::to_string(text.size()));
   }
   auto bytes = Base64Decode(text);
   if (!bytes) {
     return ApiFail("SerializationException",
-                   "'" + std::string(text.substr(0, 64)) + "' can not be converted to a Blob: Invalid Base64 character");
+                   "'" + std::string(text.substr(0, 64)) +
+                       "' can not be converted to a Blob: Invalid Base64 character");
   }
   return std::move(*bytes);
 }
@@ -45,8 +48,8 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
     auto decoded = DecodeBlob(*blob);
     if (!decoded) return tl::unexpected(decoded.error());
     if (decoded->size() > kMaxRecordBytes) {
-      request.AddViolation("java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(decoded->size()) + " cap=" +
-                               std::to_string(decoded->size()) + "]",
+      request.AddViolation("java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(decoded->size()) +
+                               " cap=" + std::to_string(decoded->size()) + "]",
                            path + "data", "Member must have length less than or equal to 1048576");
     }
     total_bytes += decoded->size() + key->size();
@@ -55,7 +58,8 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
       entry.explicit_hash_key = ParseHashKey(*hash);
       if (!entry.explicit_hash_key) {
         return ApiFail("InvalidArgumentException",
-                       "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was " +
+                       "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, "
+                       "2^128-1]. Specified value was " +
                            std::string(*hash));
       }
     }
@@ -65,15 +69,18 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
   };
   ApiResult<void> added;
   if (single) {
-    added = add(request.String("Data"), request.String("PartitionKey"), request.String("ExplicitHashKey"), "");
+    added = add(request.String("Data"), request.String("PartitionKey"),
+                request.String("ExplicitHashKey"), "");
     if (auto ordering = request.String("SequenceNumberForOrdering")) {
-      request.CheckDigitsPattern(*ordering, "sequenceNumberForOrdering", 129, "0|([1-9]\\d{0,128})");
+      request.CheckDigitsPattern(*ordering, "sequenceNumberForOrdering", 129,
+                                 "0|([1-9]\\d{0,128})");
     }
   } else if (auto records = request.Array("Records")) {
     size_t count = records->size();
     if (count < 1 || count > 500) {
-      request.AddViolation(count < 1 ? "[]" : "[...]", "records", count < 1 ? "Member must have length greater than or equal to 1"
-                                                         : "Member must have length less than or equal to 500");
+      request.AddViolation(count < 1 ? "[]" : "[...]", "records",
+                           count < 1 ? "Member must have length greater than or equal to 1"
+                                     : "Member must have length less than or equal to 500");
     }
     data.reserve(count);
     entries.reserve(count);
@@ -86,7 +93,8 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
         added = ApiFail("SerializationException", "Expected a structure in records");
         break;
       }
-      added = add(request.String(object.value(), "Data"), request.String(object.value(), "PartitionKey"),
+      added = add(request.String(object.value(), "Data"),
+                  request.String(object.value(), "PartitionKey"),
                   request.String(object.value(), "ExplicitHashKey"), path);
       if (!added) break;
     }
@@ -96,7 +104,8 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
   if (auto valid = request.Finish(); !valid) return respond(ErrorResponse(valid.error()));
   if (!added) return respond(ErrorResponse(added.error()));
   if (!single && total_bytes > kMaxPutRecordsBytes) {
-    return respond(ErrorResponse({"InvalidArgumentException", "Records size exceeds 5 MB limit", 400}));
+    return respond(
+        ErrorResponse({"InvalidArgumentException", "Records size exceeds 5 MB limit", 400}));
   }
   for (size_t i = 0; i < entries.size(); ++i) entries[i].data = data[i];
   auto outcome = streams_.PutRecords(name, entries, single);
@@ -105,8 +114,11 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
   JsonWriter json(body);
   if (single) {
     const PutResult& result = outcome->results.front();
-    json.BeginObject().Member("ShardId", result.shard_id).Member("SequenceNumber", result.sequence_number)
-        .Member("EncryptionType", "NONE").EndObject();
+    json.BeginObject()
+        .Member("ShardId", result.shard_id)
+        .Member("SequenceNumber", result.sequence_number)
+        .Member("EncryptionType", "NONE")
+        .EndObject();
   } else {
     body.reserve(outcome->results.size() * 110 + 64);
     json.BeginObject().Member("FailedRecordCount", outcome->failed).Key("Records").BeginArray();
@@ -122,15 +134,16 @@ void KinesisApi::PutRecords(JsonRequest& request, bool single, Respond respond) 
     }
     json.EndArray().Member("EncryptionType", "NONE").EndObject();
   }
-  committer_.Commit(std::move(outcome->sync),
-                    [respond = std::move(respond), body = std::move(body)](Status durable) mutable {
-                      if (!durable) {
-                        respond(ErrorResponse({"InternalFailure", "The records could not be made durable: " +
-                                                                      durable.error().message, 500}));
-                        return;
-                      }
-                      respond(JsonResponse(std::move(body)));
-                    });
+  committer_.Commit(std::move(outcome->sync), [respond = std::move(respond),
+                                               body = std::move(body)](Status durable) mutable {
+    if (!durable) {
+      respond(ErrorResponse({"InternalFailure",
+                             "The records could not be made durable: " + durable.error().message,
+                             500}));
+      return;
+    }
+    respond(JsonResponse(std::move(body)));
+  });
 }
 
 ApiResult<std::string> KinesisApi::GetShardIterator(JsonRequest& request) {
@@ -145,14 +158,17 @@ ApiResult<std::string> KinesisApi::GetShardIterator(JsonRequest& request) {
     request.CheckNamePattern(*shard_id, "shardId");
   }
   request.RequireString(type, "shardIteratorType");
-  static const std::vector<std::string_view> kTypes = {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER",
-                                                       "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"};
+  static const std::vector<std::string_view> kTypes = {
+      "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"};
   if (type) request.CheckEnum(*type, "shardIteratorType", kTypes);
-  if (sequence) request.CheckDigitsPattern(*sequence, "startingSequenceNumber", 129, "0|([1-9]\\d{0,128})");
+  if (sequence)
+    request.CheckDigitsPattern(*sequence, "startingSequenceNumber", 129, "0|([1-9]\\d{0,128})");
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());
-  IteratorType kind = static_cast<IteratorType>(std::find(kTypes.begin(), kTypes.end(), *type) - kTypes.begin());
-  auto iterator = streams_.GetShardIterator(name, std::string(*shard_id), kind,
-                                            sequence ? std::optional<std::string>(*sequence) : std::nullopt, timestamp);
+  IteratorType kind =
+      static_cast<IteratorType>(std::find(kTypes.begin(), kTypes.end(), *type) - kTypes.begin());
+  auto iterator = streams_.GetShardIterator(
+      name, std::string(*shard_id), kind,
+      sequence ? std::optional<std::string>(*sequence) : std::nullopt, timestamp);
   if (!iterator) return tl::unexpected(iterator.error());
   std::string body;
   JsonWriter(body).BeginObject().Member("ShardIterator", *iterator).EndObject();
@@ -166,19 +182,24 @@ ApiResult<std::string> KinesisApi::GetRecords(JsonRequest& request) {
   if (iterator) request.CheckLength(*iterator, "shardIterator", 1, 512);
   if (limit) request.CheckRange(*limit, "limit", 1, 10000);
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());
-  auto outcome = streams_.GetRecords(std::string(*iterator), static_cast<int>(limit.value_or(10000)));
+  auto outcome =
+      streams_.GetRecords(std::string(*iterator), static_cast<int>(limit.value_or(10000)));
   if (!outcome) return tl::unexpected(outcome.error());
   std::string body;
   size_t estimate = 128;
-  for (const auto& record : outcome->records) estimate += record.data.size() * 4 / 3 + record.partition_key.size() + 160;
+  for (const auto& record : outcome->records)
+    estimate += record.data.size() * 4 / 3 + record.partition_key.size() + 160;
   body.reserve(estimate);
   JsonWriter json(body);
   json.BeginObject().Key("Records").BeginArray();
   for (const auto& record : outcome->records) {
     json.BeginObject()
-        .Key("SequenceNumber").UncheckedString(record.sequence_number)
-        .Key("ApproximateArrivalTimestamp").Double(static_cast<double>(record.arrival_ms) / 1000.0)
-        .Key("Data").Base64String(record.data)
+        .Key("SequenceNumber")
+        .UncheckedString(record.sequence_number)
+        .Key("ApproximateArrivalTimestamp")
+        .Double(static_cast<double>(record.arrival_ms) / 1000.0)
+        .Key("Data")
+        .Base64String(record.data)
         .Member("PartitionKey", record.partition_key)
         .EndObject();
   }
@@ -195,10 +216,13 @@ ApiResult<std::string> KinesisApi::GetRecords(JsonRequest& request) {
     for (const auto& child : outcome->child_shards) {
       json.BeginObject().Member("ShardId", child.shard_id).Key("ParentShards").BeginArray();
       for (const auto& parent : child.parents) json.String(parent);
-      json.EndArray().Key("HashKeyRange").BeginObject()
+      json.EndArray()
+          .Key("HashKeyRange")
+          .BeginObject()
           .Member("StartingHashKey", FormatHashKey(child.starting_hash_key))
           .Member("EndingHashKey", FormatHashKey(child.ending_hash_key))
-          .EndObject().EndObject();
+          .EndObject()
+          .EndObject();
     }
     json.EndArray();
   }

@@ -13,18 +13,24 @@ namespace {
 
 std::string Empty() { return "{}"; }
 
-const char* ModeName(StreamMode mode) { return mode == StreamMode::kOnDemand ? "ON_DEMAND" : "PROVISIONED"; }
+const char* ModeName(StreamMode mode) {
+  return mode == StreamMode::kOnDemand ? "ON_DEMAND" : "PROVISIONED";
+}
 
 void WriteShard(JsonWriter& json, const ShardInfo& shard) {
   json.BeginObject().Member("ShardId", shard.shard_id);
   if (shard.parent) json.Member("ParentShardId", *shard.parent);
   if (shard.adjacent_parent) json.Member("AdjacentParentShardId", *shard.adjacent_parent);
-  json.Key("HashKeyRange").BeginObject()
+  json.Key("HashKeyRange")
+      .BeginObject()
       .Member("StartingHashKey", FormatHashKey(shard.starting_hash_key))
       .Member("EndingHashKey", FormatHashKey(shard.ending_hash_key))
       .EndObject();
-  json.Key("SequenceNumberRange").BeginObject().Member("StartingSequenceNumber", shard.starting_sequence_number);
-  if (shard.ending_sequence_number) json.Member("EndingSequenceNumber", *shard.ending_sequence_number);
+  json.Key("SequenceNumberRange")
+      .BeginObject()
+      .Member("StartingSequenceNumber", shard.starting_sequence_number);
+  if (shard.ending_sequence_number)
+    json.Member("EndingSequenceNumber", *shard.ending_sequence_number);
   json.EndObject().EndObject();
 }
 
@@ -32,11 +38,21 @@ void WriteSummaryFields(JsonWriter& json, const StreamInfo& info) {
   json.Member("StreamName", info.name)
       .Member("StreamARN", info.arn)
       .Member("StreamStatus", info.status)
-      .Key("StreamModeDetails").BeginObject().Member("StreamMode", ModeName(info.mode)).EndObject()
+      .Key("StreamModeDetails")
+      .BeginObject()
+      .Member("StreamMode", ModeName(info.mode))
+      .EndObject()
       .Member("RetentionPeriodHours", info.retention_hours)
-      .Key("StreamCreationTimestamp").Double(static_cast<double>(info.created_ms) / 1000.0)
-      .Key("EnhancedMonitoring").BeginArray().BeginObject().Key("ShardLevelMetrics").BeginArray().EndArray()
-      .EndObject().EndArray()
+      .Key("StreamCreationTimestamp")
+      .Double(static_cast<double>(info.created_ms) / 1000.0)
+      .Key("EnhancedMonitoring")
+      .BeginArray()
+      .BeginObject()
+      .Key("ShardLevelMetrics")
+      .BeginArray()
+      .EndArray()
+      .EndObject()
+      .EndArray()
       .Member("EncryptionType", "NONE");
 }
 
@@ -69,7 +85,8 @@ ApiResult<std::string> KinesisApi::CreateStream(JsonRequest& request) {
   }
   if (shards) request.CheckRange(*shards, "shardCount", 1, 100000);
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());
-  auto created = streams_.CreateStream(name, shards ? std::optional<int>(static_cast<int>(*shards)) : std::nullopt, mode);
+  auto created = streams_.CreateStream(
+      name, shards ? std::optional<int>(static_cast<int>(*shards)) : std::nullopt, mode);
   if (!created) return tl::unexpected(created.error());
   return Empty();
 }
@@ -102,7 +119,11 @@ ApiResult<std::string> KinesisApi::DescribeStream(JsonRequest& request) {
   WriteSummaryFields(json, *info);
   json.Key("Shards").BeginArray();
   for (size_t i = first; i < first + count; ++i) WriteShard(json, info->shards[i]);
-  json.EndArray().Key("HasMoreShards").Bool(first + count < info->shards.size()).EndObject().EndObject();
+  json.EndArray()
+      .Key("HasMoreShards")
+      .Bool(first + count < info->shards.size())
+      .EndObject()
+      .EndObject();
   return body;
 }
 
@@ -115,7 +136,10 @@ ApiResult<std::string> KinesisApi::DescribeStreamSummary(JsonRequest& request) {
   JsonWriter json(body);
   json.BeginObject().Key("StreamDescriptionSummary").BeginObject();
   WriteSummaryFields(json, *info);
-  json.Member("OpenShardCount", info->open_shard_count).Member("ConsumerCount", 0).EndObject().EndObject();
+  json.Member("OpenShardCount", info->open_shard_count)
+      .Member("ConsumerCount", 0)
+      .EndObject()
+      .EndObject();
   return body;
 }
 
@@ -145,13 +169,21 @@ ApiResult<std::string> KinesisApi::ListStreams(JsonRequest& request) {
   for (auto it = first; it != first + static_cast<long>(count); ++it) {
     auto info = streams_.DescribeStream(*it);
     if (!info) continue;  // deleted meanwhile
-    json.BeginObject().Member("StreamName", info->name).Member("StreamARN", info->arn)
+    json.BeginObject()
+        .Member("StreamName", info->name)
+        .Member("StreamARN", info->arn)
         .Member("StreamStatus", info->status)
-        .Key("StreamModeDetails").BeginObject().Member("StreamMode", ModeName(info->mode)).EndObject()
-        .Key("StreamCreationTimestamp").Double(static_cast<double>(info->created_ms) / 1000.0).EndObject();
+        .Key("StreamModeDetails")
+        .BeginObject()
+        .Member("StreamMode", ModeName(info->mode))
+        .EndObject()
+        .Key("StreamCreationTimestamp")
+        .Double(static_cast<double>(info->created_ms) / 1000.0)
+        .EndObject();
   }
   json.EndArray();
-  if (count < available) json.Member("NextToken", Base64Encode(*(first + static_cast<long>(count) - 1)));
+  if (count < available)
+    json.Member("NextToken", Base64Encode(*(first + static_cast<long>(count) - 1)));
   json.EndObject();
   return body;
 }
@@ -166,10 +198,12 @@ ApiResult<std::string> KinesisApi::ListShards(JsonRequest& request) {
   size_t first = 0;
   if (token) {
     if (request.String("StreamARN")) {
-      return ApiFail("InvalidArgumentException", "NextToken and StreamARN cannot be provided together.");
+      return ApiFail("InvalidArgumentException",
+                     "NextToken and StreamARN cannot be provided together.");
     }
     if (request.String("StreamName")) {
-      return ApiFail("InvalidArgumentException", "NextToken and StreamName cannot be provided together.");
+      return ApiFail("InvalidArgumentException",
+                     "NextToken and StreamName cannot be provided together.");
     }
     auto decoded = Base64Decode(*token);
     size_t a = decoded ? decoded->find('\n') : std::string::npos;
@@ -190,17 +224,21 @@ ApiResult<std::string> KinesisApi::ListShards(JsonRequest& request) {
     filter_type = request.String(*filter, "Type");
     filter_shard = request.String(*filter, "ShardId");
     auto timestamp = (*filter)["Timestamp"];
-    if (!timestamp.error() && timestamp.is_number()) filter_ms = static_cast<int64_t>(timestamp.get_double().value() * 1000);
+    if (!timestamp.error() && timestamp.is_number())
+      filter_ms = static_cast<int64_t>(timestamp.get_double().value() * 1000);
     request.RequireString(filter_type, "shardFilter.type");
     if (filter_type) {
-      request.CheckEnum(*filter_type, "shardFilter.type", {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON",
-                                                           "AT_LATEST", "AT_TIMESTAMP", "FROM_TIMESTAMP"});
+      request.CheckEnum(*filter_type, "shardFilter.type",
+                        {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST",
+                         "AT_TIMESTAMP", "FROM_TIMESTAMP"});
       if (*filter_type == "AFTER_SHARD_ID" && !filter_shard) {
-        return ApiFail("InvalidArgumentException", "ShardId must be specified for ShardFilter Type AFTER_SHARD_ID.");
+        return ApiFail("InvalidArgumentException",
+                       "ShardId must be specified for ShardFilter Type AFTER_SHARD_ID.");
       }
       if ((*filter_type == "AT_TIMESTAMP" || *filter_type == "FROM_TIMESTAMP") && !filter_ms) {
-        return ApiFail("InvalidArgumentException",
-                       "Timestamp must be specified for ShardFilter Type " + std::string(*filter_type) + ".");
+        return ApiFail(
+            "InvalidArgumentException",
+            "Timestamp must be specified for ShardFilter Type " + std::string(*filter_type) + ".");
       }
     }
   }
@@ -210,21 +248,28 @@ ApiResult<std::string> KinesisApi::ListShards(JsonRequest& request) {
   std::vector<const ShardInfo*> shards;
   for (const auto& shard : info->shards) {
     if (start && shard.shard_id <= *start) continue;
-    if (filter_type && *filter_type == "AFTER_SHARD_ID" && filter_shard && shard.shard_id <= *filter_shard) continue;
+    if (filter_type && *filter_type == "AFTER_SHARD_ID" && filter_shard &&
+        shard.shard_id <= *filter_shard)
+      continue;
     if (filter_type && *filter_type == "AT_LATEST" && shard.ending_sequence_number) continue;
     // Open at the timestamp, or (FROM_) open at any time since it.
     bool closed_before = shard.closed_ms && *shard.closed_ms <= filter_ms.value_or(0);
-    if (filter_type && *filter_type == "AT_TIMESTAMP" && (shard.created_ms > *filter_ms || closed_before)) continue;
+    if (filter_type && *filter_type == "AT_TIMESTAMP" &&
+        (shard.created_ms > *filter_ms || closed_before))
+      continue;
     if (filter_type && *filter_type == "FROM_TIMESTAMP" && closed_before) continue;
     shards.push_back(&shard);
   }
-  size_t count = first < shards.size() ? std::min(shards.size() - first, static_cast<size_t>(max_results.value_or(1000))) : 0;
+  size_t count = first < shards.size() ? std::min(shards.size() - first,
+                                                  static_cast<size_t>(max_results.value_or(1000)))
+                                       : 0;
   std::string body;
   JsonWriter json(body);
   json.BeginObject().Key("Shards").BeginArray();
   for (size_t i = first; i < first + count; ++i) WriteShard(json, *shards[i]);
   json.EndArray();
-  if (first + count < shards.size()) json.Member("NextToken", PageToken(name, info->created_ms, first + count));
+  if (first + count < shards.size())
+    json.Member("NextToken", PageToken(name, info->created_ms, first + count));
   json.EndObject();
   return body;
 }
@@ -238,12 +283,18 @@ ApiResult<std::string> KinesisApi::UpdateShardCount(JsonRequest& request) {
   request.RequireString(scaling, "scalingType");
   if (scaling) request.CheckEnum(*scaling, "scalingType", {"UNIFORM_SCALING"});
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());
-  auto current = streams_.UpdateShardCount(name, static_cast<int>(std::min<int64_t>(*target, 1 << 20)));
+  auto current =
+      streams_.UpdateShardCount(name, static_cast<int>(std::min<int64_t>(*target, 1 << 20)));
   if (!current) return tl::unexpected(current.error());
   auto info = streams_.DescribeStream(name);
   std::string body;
-  JsonWriter(body).BeginObject().Member("StreamName", name).Member("CurrentShardCount", *current)
-      .Member("TargetShardCount", *target).Member("StreamARN", info ? info->arn : "").EndObject();
+  JsonWriter(body)
+      .BeginObject()
+      .Member("StreamName", name)
+      .Member("CurrentShardCount", *current)
+      .Member("TargetShardCount", *target)
+      .Member("StreamARN", info ? info->arn : "")
+      .EndObject();
   return body;
 }
 
@@ -280,7 +331,8 @@ ApiResult<std::string> KinesisApi::IncreaseRetention(JsonRequest& request) {
   auto hours = request.Integer("RetentionPeriodHours");
   if (!hours) request.AddNullViolation("retentionPeriodHours");
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());
-  auto set = streams_.SetRetention(name, static_cast<int>(std::clamp<int64_t>(*hours, -1, 1 << 30)), true);
+  auto set =
+      streams_.SetRetention(name, static_cast<int>(std::clamp<int64_t>(*hours, -1, 1 << 30)), true);
   if (!set) return tl::unexpected(set.error());
   return Empty();
 }
@@ -290,7 +342,8 @@ ApiResult<std::string> KinesisApi::DecreaseRetention(JsonRequest& request) {
   auto hours = request.Integer("RetentionPeriodHours");
   if (!hours) request.AddNullViolation("retentionPeriodHours");
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());
-  auto set = streams_.SetRetention(name, static_cast<int>(std::clamp<int64_t>(*hours, -1, 1 << 30)), false);
+  auto set = streams_.SetRetention(name, static_cast<int>(std::clamp<int64_t>(*hours, -1, 1 << 30)),
+                                   false);
   if (!set) return tl::unexpected(set.error());
   return Empty();
 }
@@ -303,8 +356,9 @@ ApiResult<std::string> KinesisApi::AddTags(JsonRequest& request) {
     request.AddNullViolation("tags");
   } else {
     if (tags->size() < 1 || tags->size() > 200) {
-      request.AddViolation("{...}", "tags", tags->size() < 1 ? "Member must have length greater than or equal to 1"
-                                                             : "Member must have length less than or equal to 200");
+      request.AddViolation("{...}", "tags",
+                           tags->size() < 1 ? "Member must have length greater than or equal to 1"
+                                            : "Member must have length less than or equal to 200");
     }
     for (auto [key, value] : *tags) {
       auto text = value.get_string();
@@ -332,8 +386,9 @@ ApiResult<std::string> KinesisApi::RemoveTags(JsonRequest& request) {
       names.emplace_back(text.value());
     }
     if (names.empty() || names.size() > 50) {
-      request.AddViolation("[...]", "tagKeys", names.empty() ? "Member must have length greater than or equal to 1"
-                                                             : "Member must have length less than or equal to 50");
+      request.AddViolation("[...]", "tagKeys",
+                           names.empty() ? "Member must have length greater than or equal to 1"
+                                         : "Member must have length less than or equal to 50");
     }
   }
   if (auto valid = request.Finish(); !valid) return tl::unexpected(valid.error());

@@ -1,8 +1,8 @@
 // streamform tail STREAM: prints a stream's records, following it across reshards.
 //
-//   --from trim-horizon|latest|at-timestamp|at-sequence  where to start (default latest with
+//   --from trim-horizon|latest|at-timestamp|at-sequence|after-sequence  where to start (default latest with
 //                              --follow, else trim-horizon); --timestamp (epoch seconds) and
-//                              --sequence go with the last two (--sequence needs --shard)
+//                              --sequence go with the last three (--sequence needs --shard)
 //   --shard ID                 only this shard (and, across reshards, its descendants)
 //   --follow, -f               keep waiting for new records until interrupted
 //   --show data|json           the data as text (default), or one JSON object per record
@@ -91,8 +91,8 @@ class Tailer {
     } else if (from == "at-timestamp") {
       request["ShardIteratorType"] = "AT_TIMESTAMP";
       request["Timestamp"] = options_.timestamp;
-    } else if (from == "at-sequence" && shard == options_.shard) {
-      request["ShardIteratorType"] = "AT_SEQUENCE_NUMBER";
+    } else if ((from == "at-sequence" || from == "after-sequence") && shard == options_.shard) {
+      request["ShardIteratorType"] = from == "at-sequence" ? "AT_SEQUENCE_NUMBER" : "AFTER_SEQUENCE_NUMBER";
       request["StartingSequenceNumber"] = options_.sequence;
     } else {
       request["ShardIteratorType"] = "TRIM_HORIZON";
@@ -183,7 +183,7 @@ void RegisterTail(CLI::App& app, Context& context) {
   auto options = std::make_shared<TailOptions>();
   command->add_option("stream", options->stream, "The stream")->required();
   command->add_option("--from", options->from, "trim-horizon, latest, at-timestamp or at-sequence")
-      ->check(CLI::IsMember({"trim-horizon", "latest", "at-timestamp", "at-sequence"}));
+      ->check(CLI::IsMember({"trim-horizon", "latest", "at-timestamp", "at-sequence", "after-sequence"}));
   command->add_option("--timestamp", options->timestamp, "With --from at-timestamp: epoch seconds");
   command->add_option("--sequence", options->sequence,
                       "With --from at-sequence: the sequence number");
@@ -194,8 +194,9 @@ void RegisterTail(CLI::App& app, Context& context) {
   command->add_option("--endpoint", options->endpoint,
                       "The engine's URL (default: the project's running engine)");
   command->callback([&context, options] {
-    if (options->from == "at-sequence" && (options->shard.empty() || options->sequence.empty())) {
-      *context.err << "streamform: --from at-sequence needs --shard and --sequence\n";
+    bool by_sequence = options->from == "at-sequence" || options->from == "after-sequence";
+    if (by_sequence && (options->shard.empty() || options->sequence.empty())) {
+      *context.err << "streamform: --from " << options->from << " needs --shard and --sequence\n";
       context.exit_code = kExitUsage;
       return;
     }

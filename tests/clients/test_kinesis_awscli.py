@@ -138,7 +138,8 @@ class AwsCliKinesis(unittest.TestCase):
         too_far = self.aws("update-shard-count", "--stream-name", "cli-shards", "--target-shard-count", "9",
                            "--scaling-type", "UNIFORM_SCALING")
         self.assertEqual(too_far.returncode, 254, too_far)
-        self.assertIn("ValidationException", too_far.stderr)
+        self.assertIn("LimitExceededException", too_far.stderr)
+        self.assertIn("cannot scale up over double your current open shard count", too_far.stderr)
 
     def test_tags(self):
         self.create("cli-tags", 1)

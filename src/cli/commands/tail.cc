@@ -1,6 +1,7 @@
 // streamform tail STREAM: prints a stream's records, following it across reshards.
 //
-//   --from trim-horizon|latest|at-timestamp|at-sequence|after-sequence  where to start (default latest with
+//   --from trim-horizon|latest|at-timestamp|at-sequence|after-sequence  where to start (default
+//   latest with
 //                              --follow, else trim-horizon); --timestamp (epoch seconds) and
 //                              --sequence go with the last three (--sequence needs --shard)
 //   --shard ID                 only this shard (and, across reshards, its descendants)
@@ -92,7 +93,8 @@ class Tailer {
       request["ShardIteratorType"] = "AT_TIMESTAMP";
       request["Timestamp"] = options_.timestamp;
     } else if ((from == "at-sequence" || from == "after-sequence") && shard == options_.shard) {
-      request["ShardIteratorType"] = from == "at-sequence" ? "AT_SEQUENCE_NUMBER" : "AFTER_SEQUENCE_NUMBER";
+      request["ShardIteratorType"] =
+          from == "at-sequence" ? "AT_SEQUENCE_NUMBER" : "AFTER_SEQUENCE_NUMBER";
       request["StartingSequenceNumber"] = options_.sequence;
     } else {
       request["ShardIteratorType"] = "TRIM_HORIZON";
@@ -183,7 +185,8 @@ void RegisterTail(CLI::App& app, Context& context) {
   auto options = std::make_shared<TailOptions>();
   command->add_option("stream", options->stream, "The stream")->required();
   command->add_option("--from", options->from, "trim-horizon, latest, at-timestamp or at-sequence")
-      ->check(CLI::IsMember({"trim-horizon", "latest", "at-timestamp", "at-sequence", "after-sequence"}));
+      ->check(CLI::IsMember(
+          {"trim-horizon", "latest", "at-timestamp", "at-sequence", "after-sequence"}));
   command->add_option("--timestamp", options->timestamp, "With --from at-timestamp: epoch seconds");
   command->add_option("--sequence", options->sequence,
                       "With --from at-sequence: the sequence number");

@@ -39,6 +39,7 @@ struct EngineArgs {
   std::string durability = "every-batch";
   int sync_interval_ms = 100;
   bool throttling = false;
+  bool no_auth = false;
 };
 
 std::string DataDir(const Context& context, const EngineArgs& args) {
@@ -59,6 +60,7 @@ void Run(Context& context, const EngineArgs& args) {
                                                      : engine::DurabilityMode::kEveryBatch;
   options.sync_interval_ms = args.sync_interval_ms;
   options.throttling = args.throttling;
+  options.auth = !args.no_auth;
 
   // Signals are taken synchronously by this thread; every other thread has them blocked.
   sigset_t signals;
@@ -82,8 +84,12 @@ void Run(Context& context, const EngineArgs& args) {
       !written) {
     logger.Warn("cannot write the engine state file", {{"error", written.error().message}});
   }
+  bool loopback =
+      args.address == "127.0.0.1" || args.address == "::1" || args.address == "localhost";
   std::cerr << "streamform engine listening on http://" << args.address << ":" << engine->port()
-            << " (data in " << dir << ")\n";
+            << (loopback ? " (loopback only)" : " (reachable from other machines)") << ", data in "
+            << dir << ", " << (args.no_auth ? "SigV4 NOT checked (--no-auth)" : "SigV4 required")
+            << "; credentials: eval \"$(streamform env)\"\n";
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   logger.Info("signal received", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
@@ -224,6 +230,8 @@ void RegisterEngine(CLI::App& app, Context& context) {
                     "With --durability interval: how often to fsync");
     sub->add_flag("--throttling", args->throttling,
                   "Enforce per-shard throughput limits on every stream");
+    sub->add_flag("--no-auth", args->no_auth,
+                  "Development only: accept requests without a valid SigV4 signature");
   };
   auto* run =
       command->add_subcommand("run", "Run the engine in the foreground until SIGINT or SIGTERM");
@@ -242,6 +250,7 @@ void RegisterEngine(CLI::App& app, Context& context) {
                                             std::to_string(args->sync_interval_ms)};
     if (args->virtual_clock) passthrough.push_back("--virtual-clock");
     if (args->throttling) passthrough.push_back("--throttling");
+    if (args->no_auth) passthrough.push_back("--no-auth");
     (void)start;
     Start(context, *args, passthrough);
   });

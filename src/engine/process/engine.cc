@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "auth/auth_errors.h"
 #include "base/json_writer.h"
 #include "engine/api/json_request.h"
 
@@ -37,6 +38,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
     engine->clock_ = std::make_unique<RealClock>();
   }
   engine->started_ms_ = RealClock().NowMs();
+
+  auto credentials = auth::LoadOrCreateEngineCredentials(options.data_dir, options.region);
+  if (!credentials) return tl::unexpected(credentials.error());
+  engine->auth_ = std::make_unique<RequestAuthenticator>(options.auth, std::move(*credentials),
+                                                         engine->clock_.get());
 
   StreamServiceOptions stream_options;
   stream_options.data_dir = options.data_dir;
@@ -82,6 +88,8 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
                {"durability",
                 options.durability == DurabilityMode::kEveryBatch ? "fsync-per-batch" : "interval"},
                {"clock", options.virtual_clock ? "virtual" : "real"},
+               {"auth", options.auth ? "sigv4" : "none (--no-auth)"},
+               {"access_key", engine->auth_->credentials().credentials.access_key},
                {"loopback_only",
                 options.address == "127.0.0.1" || options.address == "::1" ? "true" : "false"}});
   return engine;
@@ -117,10 +125,23 @@ void Engine::RetentionLoop() {
   }
 }
 
+std::optional<HttpResponse> Engine::Authenticate(const HttpRequest& request,
+                                                 std::string_view service) const {
+  auto verified = auth_->Check(request, service, request.body);
+  if (verified) return std::nullopt;
+  auth::AuthError error = auth::ErrorFor(verified.error(), auth::Protocol::kJson);
+  logger_.Info("request refused",
+               {{"reason", std::string(auth::AuthFailureName(verified.error().reason))},
+                {"service", std::string(service)},
+                {"remote", request.remote_address}});
+  return KinesisApi::ErrorResponse({error.type, error.message, error.http_status});
+}
+
 void Engine::Route(HttpRequest&& request, Respond respond) {
   if (const std::string* target = request.Header("X-Amz-Target")) {
     std::string_view value = *target;
     if (value.substr(0, kKinesisTargetPrefix.size()) == kKinesisTargetPrefix) {
+      if (auto refused = Authenticate(request, "kinesis")) return respond(std::move(*refused));
       kinesis_->Handle(value.substr(kKinesisTargetPrefix.size()), request, std::move(respond));
       return;
     }
@@ -130,9 +151,12 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
   }
   if (request.method == "GET" && request.path == "/health") return respond(Health());
   if (request.method == "GET" && request.path == "/metrics") return respond(Metrics());
-  if (request.method == "POST" && request.path == "/_streamform/clock")
+  if (request.method == "POST" && request.path == "/_streamform/clock") {
+    if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
     return respond(ClockControl(request));
+  }
   if (request.method == "POST" && request.path == "/_streamform/throttling") {
+    if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
     return respond(ThrottlingControl(request));
   }
   respond(JsonError(404, "NotFound", "no API is served at " + request.method + " " + request.path));

@@ -1,11 +1,13 @@
 #pragma once
 // The engine process: every service behind one HTTP port. It owns the clock, the stream
 // service and its committer, the API handlers, and the server, and routes each request:
-//   GET  /health                      liveness and version
+//   GET  /health                      liveness and version (unauthenticated)
 //   GET  /metrics                     Prometheus text: per stream and shard, and the server
-//   POST / (X-Amz-Target Kinesis_...) the Kinesis API
+//                                     (unauthenticated: loopback scrapers do not sign)
+//   POST / (X-Amz-Target Kinesis_...) the Kinesis API (SigV4, service "kinesis")
 //   POST /_streamform/clock           with a virtual clock: {"advanceMs": n} or {"setMs": t}
 //   POST /_streamform/throttling      {"stream": name, "enabled": true|false|null}
+//                                     (both SigV4, service "streamform": they change state)
 // Start returns once the port is bound. Stop is graceful: no new connections, in-flight
 // requests finish, acknowledged writes are durable, then the logs are flushed.
 
@@ -20,6 +22,7 @@
 #include "base/logger.h"
 #include "base/result.h"
 #include "engine/api/kinesis/kinesis_api.h"
+#include "engine/api/request_auth.h"
 #include "engine/server/http_server.h"
 #include "engine/stream/committer.h"
 #include "engine/stream/stream_service.h"
@@ -41,6 +44,9 @@ struct EngineOptions {
   std::string region = "us-east-1";
   std::string account = "000000000000";
   int retention_check_ms = 60000;  // how often retention is enforced on the real clock
+  // SigV4 on every API request, against the credentials in <data_dir>/credentials.json
+  // (created on first start). false: --no-auth, for development only.
+  bool auth = true;
 };
 
 class Engine {
@@ -57,6 +63,9 @@ class Engine {
  private:
   Engine(const EngineOptions& options, Logger& logger) : options_(options), logger_(logger) {}
   void Route(HttpRequest&& request, Respond respond);
+  // nullopt when `request` is authentic for `service`; else the JSON-protocol refusal.
+  std::optional<HttpResponse> Authenticate(const HttpRequest& request,
+                                           std::string_view service) const;
   HttpResponse Metrics() const;
   HttpResponse Health() const;
   HttpResponse ClockControl(const HttpRequest& request);
@@ -69,6 +78,7 @@ class Engine {
   VirtualClock* virtual_clock_ = nullptr;  // clock_, when virtual
   std::unique_ptr<StreamService> streams_;
   std::unique_ptr<Committer> committer_;
+  std::unique_ptr<RequestAuthenticator> auth_;
   std::unique_ptr<KinesisApi> kinesis_;
   std::unique_ptr<HttpServer> server_;
   int64_t started_ms_ = 0;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,21 @@ struct HttpRequest {
   const std::string* Header(std::string_view name) const;
 };
 
+// The body of a streamed response (S3 GetObject): the server writes the head with
+// Content-Length = size(), then pulls the body piece by piece, each time the previous piece has
+// been written, so an object of any size holds one piece in memory. Called on the connection's
+// I/O thread only (reads from the page cache are fine; nothing that waits on a lock held long).
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // The exact number of bytes Next() will produce in total.
+  virtual uint64_t size() const = 0;
+  // Replaces *piece with the next at most `max_bytes` bytes (at least one while bytes remain).
+  // An error after the head was sent cannot be reported to the client any more: the server
+  // closes the connection, so the client sees a short body and fails.
+  virtual Status Next(size_t max_bytes, std::string* piece) = 0;
+};
+
 // A response as the handler builds it. The server adds Content-Length, Date, Server and (when
 // it closes) Connection; handler-set values of those, and Transfer-Encoding, are dropped. One
 // exception: for a HEAD request a handler-set Content-Length is kept (the body is never sent).
@@ -46,6 +62,10 @@ struct HttpResponse {
   int status = 200;  // 200-599; anything else is answered as 500
   HttpHeaders headers;
   std::string body;
+  // When set, the body comes from here instead of `body` (which must then be empty);
+  // Content-Length is source->size(). Ignored (never pulled) for HEAD requests and for 1xx, 204
+  // and 304 answers.
+  std::shared_ptr<BodySource> source = nullptr;
 };
 
 // Sends the response to the request it was made for. Copyable; call it once (later calls are
@@ -60,6 +80,44 @@ using Respond = std::function<void(HttpResponse)>;
 // connection is not read until this one's response is written (responses stay in order). A
 // handler that throws gets a 500 sent for it.
 using Handler = std::function<void(HttpRequest&& request, Respond respond)>;
+
+// Receives the body of a streamed request (S3 PutObject, UploadPart) instead of it being
+// buffered into HttpRequest::body. Created by the classify hook for one request; every call
+// happens on that connection's I/O thread, in this order: Write* then exactly one of Finish or
+// Abort. The sink is destroyed after that (possibly later, if it handed `respond` elsewhere).
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // One slice of the body, in order, after HTTP framing (Content-Length or chunked) is removed.
+  // The bytes are only valid during the call. The server reads the next slice from the socket
+  // only after Write returns, so a sink that is slow to take data slows the client through TCP
+  // and memory stays at one read buffer per connection. Returning a response stops the upload:
+  // the server sends it and closes the connection (the rest of the body is never read), and
+  // neither Finish nor Abort follows.
+  virtual std::optional<HttpResponse> Write(std::string_view slice) = 0;
+  // The body is complete; `head` is the request (body empty, chunked trailers appended to its
+  // headers). Answer through `respond` exactly as a Handler does, from any thread.
+  virtual void Finish(HttpRequest&& head, Respond respond) = 0;
+  // The request ended without a complete body: the client disconnected, the read timed out,
+  // the framing was malformed, the body grew past the plan's limit, or the server is stopping.
+  // The server has answered if it still could. Discard what was written.
+  virtual void Abort() = 0;
+};
+
+// What to do with a request's body, decided from its head (see HttpServerOptions::classify).
+struct BodyPlan {
+  // Answer now without reading the body: no 100 Continue is sent, and unless the request has
+  // no body the connection closes after this response (lingering, so the client reads it).
+  std::optional<HttpResponse> answer;
+  // Stream the body into this sink; its Finish answers the request. The Handler is not called.
+  std::unique_ptr<BodySink> sink;
+  // The largest body the sink accepts (Content-Length above it -> 413 before any body byte is
+  // read; a chunked body crossing it -> 413 at that chunk, then Abort).
+  uint64_t max_body_bytes = 0;
+  // Neither answer nor sink: buffer the body (max_body_bytes of the options) and call the
+  // Handler, as for every request when there is no classify hook.
+  bool buffered() const { return !answer && !sink; }
+};
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
@@ -76,6 +134,12 @@ struct HttpServerOptions {
   // reason; the status and closing the connection stay the server's. Plain text when unset.
   // Called on an I/O thread; must not block.
   std::function<HttpResponse(int status, std::string_view reason)> refusal;
+  // Called once per request when its head is complete, before any body byte is read and before
+  // 100 Continue is sent; `head.body` is empty. Returns how the body is handled (BodyPlan).
+  // Unset: every request is buffered. Runs on the I/O thread; must not block.
+  std::function<BodyPlan(const HttpRequest& head)> classify;
+  // The largest body any streamed plan may allow (Beast needs its parser's limit up front).
+  uint64_t max_streamed_body_bytes = 5ull << 30;  // S3's single PutObject limit, 5 GiB
 };
 
 // Counters for /metrics. Monotonic except connections_open. Read without a lock, so counters

@@ -24,11 +24,16 @@ done
 packages=(
   g++ cmake ninja-build pkg-config git curl
   libyaml-dev nlohmann-json3-dev libexpected-dev libcli11-dev libssl-dev libcurl4-openssl-dev libgit2-dev
-  libsqlite3-dev zlib1g-dev libboost-dev libsimdjson-dev
+  libsqlite3-dev zlib1g-dev libboost-dev libsimdjson-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-boto3 python3-botocore awscli
 )
+# Node.js and npm for tests/clients/node (the AWS SDK for JavaScript v3): Debian's (18.20, 9.2),
+# unless both are already on PATH, e.g. from NodeSource, whose nodejs conflicts with Debian's npm.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

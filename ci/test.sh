@@ -14,7 +14,7 @@ ci/setup.sh --build-dir build
 echo "== building the fuzzers (clang, ASan+UBSan)"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSTREAMFORM_FUZZ=ON -DSTREAMFORM_TESTS=OFF -DSTREAMFORM_BENCH=OFF >/dev/null
-cmake --build build-fuzz -j"$jobs" --target template_fuzzer kinesis_request_fuzzer sigv4_fuzzer
+cmake --build build-fuzz -j"$jobs" --target template_fuzzer kinesis_request_fuzzer sigv4_fuzzer s3_xml_fuzzer
 
 echo "== running the tests"
 cmake -S . -B build -DSTREAMFORM_FUZZ_DIR="$here/build-fuzz/tests/fuzz" \

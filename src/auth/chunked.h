@@ -5,7 +5,8 @@
 // ending with a zero-size chunk, where sig = HMAC(kSigning, "AWS4-HMAC-SHA256-PAYLOAD\n" +
 // amz_date + "\n" + scope + "\n" + previous sig + "\n" + SHA256("") + "\n" + SHA256(data))
 // and the first previous sig is the seed (the request's own signature).
-// Not supported: the -TRAILER variants (trailing checksums) and unsigned chunked bodies.
+// Not supported here: the -TRAILER variants (trailing checksums). Unsigned chunked bodies
+// (STREAMING-UNSIGNED-PAYLOAD-TRAILER) are de-chunked by the S3 API (payload_decoder.h).
 
 #include <cstdint>
 #include <string>

@@ -47,7 +47,8 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
 }
 
 bool IsSpecialPayload(std::string_view hash) {
-  return hash == kUnsignedPayload || hash == kStreamingPayload;
+  return hash == kUnsignedPayload || hash == kStreamingPayload ||
+         hash == kStreamingUnsignedTrailer;
 }
 
 }  // namespace
@@ -146,9 +147,9 @@ VerifyResult Verifier::Verify(const VerifyInput& input) const {
     if (!IsSpecialPayload(payload_hash) && !IsLowerHexSha256(payload_hash)) {
       return Reject(AuthFailure::kMalformed,
                     "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
-                    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid "
-                    "sha256 value. (The trailer forms are not "
-                    "supported.)");
+                    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
+                    "STREAMING-UNSIGNED-PAYLOAD-TRAILER, or a valid sha256 value. "
+                    "(STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER is not supported.)");
     }
   } else if (s3 && presigned) {
     payload_hash = std::string(kUnsignedPayload);

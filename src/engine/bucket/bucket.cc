@@ -57,7 +57,7 @@ StoreResult<std::shared_ptr<Bucket>> Bucket::Create(FileSystem* fs, const Clock*
 
 StoreResult<std::shared_ptr<Bucket>> Bucket::Load(FileSystem* fs, const Clock* clock,
                                                   const std::string& root, const std::string& name,
-                                                  RecoveryStats* stats) {
+                                                  StoreRecoveryStats* stats) {
   std::string dir = root + "/" + name;
   auto record = ReadObjectFile(fs, dir + "/" + kBucketRecord);
   if (!record) return tl::unexpected(record.error());
@@ -70,7 +70,7 @@ StoreResult<std::shared_ptr<Bucket>> Bucket::Load(FileSystem* fs, const Clock* c
   return bucket;
 }
 
-StoreStatus Bucket::Scan(RecoveryStats* stats) {
+StoreStatus Bucket::Scan(StoreRecoveryStats* stats) {
   auto entries = fs_->ListDirectory(objects_dir());
   if (!entries) return tl::unexpected(entries.error());
   for (const DirEntry& entry : *entries) {
@@ -88,14 +88,14 @@ StoreStatus Bucket::Scan(RecoveryStats* stats) {
       ++stats->removed_invalid_files;
       continue;
     }
-    index_.Put(info->key, IndexEntry{info->size, info->etag, info->last_modified_ms});
+    index_.Put(info->key, ObjectIndexEntry{info->size, info->etag, info->last_modified_ms});
     bytes_ += info->size;
     ++stats->objects;
   }
   return {};
 }
 
-StoreStatus Bucket::ScanUploads(RecoveryStats* stats) {
+StoreStatus Bucket::ScanUploads(StoreRecoveryStats* stats) {
   auto uploads = fs_->ListDirectory(uploads_dir());
   if (!uploads) return tl::unexpected(uploads.error());
   for (const DirEntry& upload : *uploads) {
@@ -133,7 +133,7 @@ StoreResult<ObjectInfo> Bucket::Install(StagedFile& staged, ObjectInfo info) {
     }
     status = staged.Install(objects_dir() + "/" + ObjectFileName(info.key));
     if (!status) return tl::unexpected(status.error());
-    auto old = index_.Put(info.key, IndexEntry{info.size, info.etag, info.last_modified_ms});
+    auto old = index_.Put(info.key, ObjectIndexEntry{info.size, info.etag, info.last_modified_ms});
     bytes_ += info.size - old.value_or(0);  // modular: one atomic step
   }
   // The object is visible from here; a failed directory sync is reported but cannot undo it.

@@ -27,7 +27,7 @@
 namespace sf::engine {
 
 // What opening a store found and cleaned up.
-struct RecoveryStats {
+struct StoreRecoveryStats {
   uint64_t buckets = 0;
   uint64_t objects = 0;
   uint64_t removed_temp_files = 0;     // puts, copies and completes cut short by a crash
@@ -44,7 +44,7 @@ class Bucket {
   // Opens an existing bucket directory, rebuilding the index and removing debris.
   static StoreResult<std::shared_ptr<Bucket>> Load(FileSystem* fs, const Clock* clock,
                                                    const std::string& root, const std::string& name,
-                                                   RecoveryStats* stats);
+                                                   StoreRecoveryStats* stats);
 
   const std::string& name() const { return name_; }
   int64_t creation_ms() const { return creation_ms_; }
@@ -81,8 +81,8 @@ class Bucket {
         dir_(std::move(dir)),
         name_(std::move(name)),
         creation_ms_(created) {}
-  StoreStatus Scan(RecoveryStats* stats);
-  StoreStatus ScanUploads(RecoveryStats* stats);
+  StoreStatus Scan(StoreRecoveryStats* stats);
+  StoreStatus ScanUploads(StoreRecoveryStats* stats);
 
   FileSystem* const fs_;
   const Clock* const clock_;

@@ -29,7 +29,7 @@ std::string PrefixSuccessor(std::string prefix) {
 
 }  // namespace
 
-std::optional<uint64_t> ObjectIndex::Put(const std::string& key, IndexEntry entry) {
+std::optional<uint64_t> ObjectIndex::Put(const std::string& key, ObjectIndexEntry entry) {
   auto [it, inserted] = entries_.try_emplace(key, entry);
   if (inserted) return std::nullopt;
   uint64_t old = it->second.size;

@@ -12,7 +12,7 @@
 
 namespace sf::engine {
 
-struct IndexEntry {
+struct ObjectIndexEntry {
   uint64_t size = 0;
   std::string etag;
   int64_t last_modified_ms = 0;
@@ -29,7 +29,7 @@ struct ListRequest {
 
 struct ListedObject {
   std::string key;
-  IndexEntry entry;
+  ObjectIndexEntry entry;
 };
 
 struct ListResult {
@@ -43,7 +43,7 @@ struct ListResult {
 class ObjectIndex {
  public:
   // Inserts or replaces; returns the replaced entry's size, if any.
-  std::optional<uint64_t> Put(const std::string& key, IndexEntry entry);
+  std::optional<uint64_t> Put(const std::string& key, ObjectIndexEntry entry);
   // Removes; returns the removed entry's size, if any.
   std::optional<uint64_t> Erase(const std::string& key);
   size_t size() const { return entries_.size(); }
@@ -54,7 +54,7 @@ class ObjectIndex {
 
  private:
   // std::string compares as unsigned bytes (char_traits<char>), i.e. UTF-8 byte order.
-  std::map<std::string, IndexEntry> entries_;
+  std::map<std::string, ObjectIndexEntry> entries_;
 };
 
 }  // namespace sf::engine

@@ -11,11 +11,17 @@ StoreStatus ObjectWriter::Write(std::string_view piece) {
   return status;
 }
 
-StoreResult<ObjectInfo> ObjectWriter::Commit() {
+StoreResult<ObjectInfo> ObjectWriter::Commit(std::string_view expected_md5_hex) {
   if (!staged_) return StoreFail(StoreErrorCode::kInternalError, "the writer is finished");
   std::unique_ptr<StagedFile> staged = std::move(staged_);
   info_.size = staged->size();
-  info_.etag = "\"" + DigestHex(staged->Md5Digest()) + "\"";
+  std::string md5 = DigestHex(staged->Md5Digest());
+  if (!expected_md5_hex.empty() && md5 != expected_md5_hex) {
+    staged->Discard();
+    return StoreFail(StoreErrorCode::kBadDigest,
+                     "The Content-MD5 you specified did not match what we received.");
+  }
+  info_.etag = "\"" + md5 + "\"";
   return committer_(*staged, info_);
 }
 

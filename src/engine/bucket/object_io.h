@@ -33,8 +33,9 @@ class ObjectWriter {
   // Appends a piece of the body. After an error the writer is finished (nothing visible).
   StoreStatus Write(std::string_view piece);
   // Makes the object visible atomically and returns its metadata (ETag = quoted hex MD5).
-  // A writer commits at most once.
-  StoreResult<ObjectInfo> Commit();
+  // A writer commits at most once. With `expected_md5_hex` (lowercase hex, from Content-MD5)
+  // a body whose MD5 differs fails with kBadDigest and nothing becomes visible.
+  StoreResult<ObjectInfo> Commit(std::string_view expected_md5_hex = {});
   // Discards everything written (idempotent; no-op after Commit).
   void Abort();
   uint64_t bytes_written() const { return staged_ ? staged_->size() : 0; }

@@ -12,13 +12,13 @@ namespace sf::engine {
 
 StoreResult<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root,
                                                             StoreOptions options,
-                                                            RecoveryStats* stats) {
+                                                            StoreRecoveryStats* stats) {
   static RealClock real_clock;
   FileSystem* fs = options.file_system ? options.file_system : DefaultFileSystem();
   const Clock* clock = options.clock ? options.clock : &real_clock;
-  RecoveryStats local;
+  StoreRecoveryStats local;
   if (stats == nullptr) stats = &local;
-  *stats = RecoveryStats{};
+  *stats = StoreRecoveryStats{};
   auto status = fs->CreateDirectories(root);
   if (!status) return tl::unexpected(status.error());
   auto entries = fs->ListDirectory(root);

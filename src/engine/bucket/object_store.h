@@ -102,7 +102,7 @@ class ObjectStore {
   // invalid files). `stats` (optional) receives what was found.
   static StoreResult<std::unique_ptr<ObjectStore>> Open(const std::string& root,
                                                         StoreOptions options,
-                                                        RecoveryStats* stats = nullptr);
+                                                        StoreRecoveryStats* stats = nullptr);
   ~ObjectStore();
 
   // --- buckets ---

@@ -36,6 +36,8 @@ std::string_view S3ErrorCode(StoreErrorCode code) {
       return "PreconditionFailed";
     case StoreErrorCode::kNotModified:
       return "NotModified";
+    case StoreErrorCode::kBadDigest:
+      return "BadDigest";
     case StoreErrorCode::kStorageFull:
       return "InternalError";
     case StoreErrorCode::kInternalError:

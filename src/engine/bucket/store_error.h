@@ -31,6 +31,7 @@ enum class StoreErrorCode {
   kInvalidRange,
   kPreconditionFailed,
   kNotModified,
+  kBadDigest,    // the body's MD5 is not the Content-MD5 the client sent: nothing was stored
   kStorageFull,  // ENOSPC / EDQUOT: nothing was made visible
   kInternalError,
 };

@@ -60,6 +60,16 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
                                                    [service] { service->SyncAll(); });
   engine->kinesis_ = std::make_unique<KinesisApi>(*engine->streams_, *engine->committer_);
 
+  StoreOptions store_options;
+  store_options.clock = engine->clock_.get();
+  StoreRecoveryStats recovered;
+  auto objects = ObjectStore::Open(options.data_dir + "/buckets", store_options, &recovered);
+  if (!objects) return tl::unexpected(ToError(objects.error()));
+  engine->objects_ = std::move(*objects);
+  engine->blocking_ = std::make_unique<WorkPool>(options.blocking_threads, "sf-blocking");
+  engine->s3_ = std::make_unique<s3::S3Api>(*engine->objects_, *engine->auth_, *engine->clock_,
+                                            *engine->blocking_, options.region);
+
   HttpServerOptions server_options;
   server_options.address = options.address;
   server_options.port = options.port;
@@ -74,7 +84,9 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
     if (status == 413) message += ": the engine accepts request bodies of up to 8 MiB";
     return JsonError(status, type, message);
   };
+  server_options.max_streamed_body_bytes = s3::kMaxPutWireBytes;
   Engine* self = engine.get();
+  server_options.classify = [self](const HttpRequest& head) { return self->Classify(head); };
   engine->server_ =
       std::make_unique<HttpServer>(server_options, [self](HttpRequest&& request, Respond respond) {
         self->Route(std::move(request), std::move(respond));
@@ -107,6 +119,7 @@ void Engine::Stop() {
   }
   retention_cv_.notify_all();
   if (retention_thread_.joinable()) retention_thread_.join();
+  blocking_.reset();   // runs the S3 commits already queued
   committer_.reset();  // drains, and in interval mode syncs everything
   streams_->SyncAll();
   logger_.Info("engine stopped");
@@ -137,7 +150,25 @@ std::optional<HttpResponse> Engine::Authenticate(const HttpRequest& request,
   return KinesisApi::ErrorResponse({error.type, error.message, error.http_status});
 }
 
+bool Engine::IsS3(const HttpRequest& request) const {
+  if (request.Header("X-Amz-Target") != nullptr) return false;
+  std::string_view path = request.path;
+  if (path.substr(0, 12) == "/_streamform") return false;  // no bucket name starts with '_'
+  if (request.method == "GET" && (path == "/health" || path == "/metrics")) {
+    bool signed_request = request.Header("Authorization") != nullptr ||
+                          request.query.find("X-Amz-Signature=") != std::string::npos;
+    return signed_request;
+  }
+  return true;
+}
+
+BodyPlan Engine::Classify(const HttpRequest& head) {
+  if (IsS3(head)) return s3_->Classify(head);
+  return {};
+}
+
 void Engine::Route(HttpRequest&& request, Respond respond) {
+  if (IsS3(request)) return s3_->Handle(std::move(request), std::move(respond));
   if (const std::string* target = request.Header("X-Amz-Target")) {
     std::string_view value = *target;
     if (value.substr(0, kKinesisTargetPrefix.size()) == kKinesisTargetPrefix) {
@@ -263,6 +294,7 @@ HttpResponse Engine::Metrics() const {
     out += "streamform_kinesis_iterator_age_milliseconds{stream=\"" + stream.stream + "\"} " +
            std::to_string(highest) + "\n";
   }
+  AppendS3Metrics(out);
   ServerStats stats = server_->stats();
   metric("streamform_http_requests_total", "counter", "complete requests handled");
   out += "streamform_http_requests_total " + std::to_string(stats.requests) + "\n";
@@ -279,6 +311,32 @@ HttpResponse Engine::Metrics() const {
   response.headers = {{"Content-Type", "text/plain; version=0.0.4"}};
   response.body = std::move(out);
   return response;
+}
+
+}  // namespace sf::engine
+
+namespace sf::engine {
+
+void Engine::AppendS3Metrics(std::string& out) const {
+  auto stats = objects_->Stats();
+  out += "# HELP streamform_s3_objects objects stored in the bucket\n";
+  out += "# TYPE streamform_s3_objects gauge\n";
+  for (const auto& bucket : stats) {
+    out += "streamform_s3_objects{bucket=\"" + bucket.name + "\"} " +
+           std::to_string(bucket.objects) + "\n";
+  }
+  out += "# HELP streamform_s3_bytes bytes of object data stored in the bucket\n";
+  out += "# TYPE streamform_s3_bytes gauge\n";
+  for (const auto& bucket : stats) {
+    out += "streamform_s3_bytes{bucket=\"" + bucket.name + "\"} " + std::to_string(bucket.bytes) +
+           "\n";
+  }
+  out += "# HELP streamform_s3_requests_total S3 requests by operation and HTTP status\n";
+  out += "# TYPE streamform_s3_requests_total counter\n";
+  s3_->metrics().ForEach([&](s3::Operation operation, int status, uint64_t count) {
+    out += "streamform_s3_requests_total{operation=\"" + std::string(s3::OperationName(operation)) +
+           "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(count) + "\n";
+  });
 }
 
 }  // namespace sf::engine

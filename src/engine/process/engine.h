@@ -8,6 +8,9 @@
 //   POST /_streamform/clock           with a virtual clock: {"advanceMs": n} or {"setMs": t}
 //   POST /_streamform/throttling      {"stream": name, "enabled": true|false|null}
 //                                     (both SigV4, service "streamform": they change state)
+//   anything else                     the S3 REST API (SigV4, service "s3"), path style or
+//                                     virtual-hosted (bucket.localhost); a GET /health or
+//                                     /metrics that is signed is S3 (buckets may be so named)
 // Start returns once the port is bound. Stop is graceful: no new connections, in-flight
 // requests finish, acknowledged writes are durable, then the logs are flushed.
 
@@ -21,8 +24,11 @@
 #include "base/clock.h"
 #include "base/logger.h"
 #include "base/result.h"
+#include "base/work_pool.h"
 #include "engine/api/kinesis/kinesis_api.h"
 #include "engine/api/request_auth.h"
+#include "engine/api/s3/s3_api.h"
+#include "engine/bucket/object_store.h"
 #include "engine/server/http_server.h"
 #include "engine/stream/committer.h"
 #include "engine/stream/stream_service.h"
@@ -44,6 +50,9 @@ struct EngineOptions {
   std::string region = "us-east-1";
   std::string account = "000000000000";
   int retention_check_ms = 60000;  // how often retention is enforced on the real clock
+  // The pool for S3 commits (fsync, rename) and other blocking file work. fsyncs of different
+  // files overlap well on SSDs, so it is sized for concurrent uploads, not for cores.
+  int blocking_threads = 16;
   // SigV4 on every API request, against the credentials in <data_dir>/credentials.json
   // (created on first start). false: --no-auth, for development only.
   bool auth = true;
@@ -63,6 +72,10 @@ class Engine {
  private:
   Engine(const EngineOptions& options, Logger& logger) : options_(options), logger_(logger) {}
   void Route(HttpRequest&& request, Respond respond);
+  BodyPlan Classify(const HttpRequest& head);
+  // True when `request` is for S3 rather than Kinesis or the engine's own routes.
+  bool IsS3(const HttpRequest& request) const;
+  void AppendS3Metrics(std::string& out) const;
   // nullopt when `request` is authentic for `service`; else the JSON-protocol refusal.
   std::optional<HttpResponse> Authenticate(const HttpRequest& request,
                                            std::string_view service) const;
@@ -80,6 +93,9 @@ class Engine {
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<RequestAuthenticator> auth_;
   std::unique_ptr<KinesisApi> kinesis_;
+  std::unique_ptr<ObjectStore> objects_;
+  std::unique_ptr<WorkPool> blocking_;  // fsyncs, renames, copies: off the I/O threads
+  std::unique_ptr<s3::S3Api> s3_;
   std::unique_ptr<HttpServer> server_;
   int64_t started_ms_ = 0;
   std::mutex retention_mu_;

@@ -40,7 +40,7 @@ TEST(CrashTest, TempAndHalfWrittenFilesAreCleanedAtOpen) {
   std::filesystem::create_directories(dir.path() + "/.tmp-99-1-1/objects");  // half-made bucket
   std::filesystem::create_directories(dir.path() + "/bkt/uploads/0123456789abcdef0123456789abcdef");
 
-  RecoveryStats stats;
+  StoreRecoveryStats stats;
   store = OpenStore(dir.path(), &clock, nullptr, &stats);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(stats.objects, 1u);

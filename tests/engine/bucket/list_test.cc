@@ -72,7 +72,7 @@ TEST(ListTest, MatchesBruteForceModel) {
     int n = 1 + static_cast<int>(random() % 5);
     for (int i = 0; i < n; ++i) key += parts[random() % parts.size()];
     keys.insert(key);
-    index.Put(key, IndexEntry{key.size(), "\"e\"", 0});
+    index.Put(key, ObjectIndexEntry{key.size(), "\"e\"", 0});
   }
   std::vector<ListRequest> requests;
   for (const char* prefix : {"", "a", "a/", "ab", "\xc3", "zzz"}) {

@@ -225,7 +225,7 @@ TEST_F(ObjectStoreTest, ReopenPreservesEverything) {
   ASSERT_TRUE(store_->UploadPart("photos", "mp", *upload, 1, "part").has_value());
   auto before = store_->ListObjectsV2("photos", {});
   store_.reset();
-  RecoveryStats stats;
+  StoreRecoveryStats stats;
   store_ = OpenStore(dir_.path(), &clock_, nullptr, &stats);
   ASSERT_NE(store_, nullptr);
   EXPECT_EQ(stats.buckets, 2u);

@@ -111,7 +111,7 @@ class FaultFileSystem final : public FileSystem {
 
 inline std::unique_ptr<ObjectStore> OpenStore(const std::string& root, const Clock* clock,
                                               FileSystem* fs = nullptr,
-                                              RecoveryStats* stats = nullptr) {
+                                              StoreRecoveryStats* stats = nullptr) {
   auto store = ObjectStore::Open(root, StoreOptions{fs, clock}, stats);
   return store ? std::move(*store) : nullptr;
 }

@@ -1,0 +1,75 @@
+#pragma once
+// Turns the body of a streamed PUT (PutObject, UploadPart) as it arrives into the object's
+// bytes, checking what the request promised about them:
+//   - a plain body: passed through; with a hex x-amz-content-sha256 its SHA-256 is checked at
+//     the end (XAmzContentSHA256Mismatch);
+//   - STREAMING-AWS4-HMAC-SHA256-PAYLOAD: aws-chunked, every chunk signature verified before
+//     its data is passed on (auth::ChunkedDecoder);
+//   - STREAMING-UNSIGNED-PAYLOAD-TRAILER: aws-chunked without chunk signatures, with trailing
+//     headers (x-amz-checksum-*), which are accepted as sent;
+//   - with auth disabled, a signed aws-chunked body whose key the engine does not know is
+//     de-chunked without checking its signatures.
+// In every aws-chunked form x-amz-decoded-content-length, when given, must match the bytes
+// decoded (IncompleteBody otherwise). Not thread-safe: one per request.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/chunked.h"
+#include "auth/crypto.h"
+#include "auth/verifier.h"
+#include "engine/api_error.h"
+#include "engine/server/http_server.h"
+
+namespace sf::engine::s3 {
+
+// aws-chunked framing without signature checks: "hex[;ext]\r\n" data "\r\n" ... "0[;ext]\r\n",
+// then trailer lines "name:value\r\n" and an empty line. Chunk data is passed on as it
+// arrives (no chunk is buffered whole).
+class UnsignedChunkReader {
+ public:
+  // Appends the data in `piece` to *out. Fails with a message on malformed framing.
+  tl::expected<void, std::string> Feed(std::string_view piece, std::string* out);
+  bool done() const { return state_ == State::kDone; }
+
+ private:
+  enum class State { kSizeLine, kData, kDataEnd, kTrailer, kDone, kFailed };
+  tl::expected<void, std::string> Fail(std::string message);
+  tl::expected<void, std::string> EndOfLine();
+
+  State state_ = State::kSizeLine;
+  std::string line_;
+  uint64_t remaining_ = 0;
+};
+
+class PayloadDecoder {
+ public:
+  // The decoder for a request with these headers, as authenticated. Fails (InvalidArgument /
+  // NotImplemented) for a payload form streamform cannot read.
+  static ApiResult<std::unique_ptr<PayloadDecoder>> For(const HttpRequest& head,
+                                                        const auth::Authenticated& auth);
+
+  // The object bytes carried by `slice`; the view is valid until the next call.
+  ApiResult<std::string_view> Feed(std::string_view slice);
+  // At the end of the body: fails if the framing is incomplete, the decoded length is not the
+  // declared one, or the body's SHA-256 is not the signed one.
+  ApiResult<void> Finish();
+  uint64_t decoded_bytes() const { return decoded_bytes_; }
+
+ private:
+  enum class Mode { kPlain, kSignedChunks, kUnsignedChunks };
+  PayloadDecoder() = default;
+
+  Mode mode_ = Mode::kPlain;
+  std::optional<auth::ChunkedDecoder> signed_;
+  UnsignedChunkReader unsigned_;
+  std::optional<std::string> expected_sha256_;  // hex, for a plain body
+  std::optional<auth::Sha256> sha256_;
+  std::optional<uint64_t> declared_length_;  // x-amz-decoded-content-length
+  uint64_t decoded_bytes_ = 0;
+  std::string buffer_;
+};
+
+}  // namespace sf::engine::s3

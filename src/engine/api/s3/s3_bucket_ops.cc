@@ -1,0 +1,236 @@
+// Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
+// ListObjects (v1 and v2), ListMultipartUploads and DeleteObjects.
+
+#include <charconv>
+
+#include "engine/api/s3/s3_call.h"
+#include "engine/api/s3/xml/s3_requests.h"
+#include "engine/api/s3/xml/s3_time.h"
+
+namespace sf::engine::s3 {
+
+namespace {
+
+// max-keys / max-uploads: a non-negative integer, at most 1000 is used.
+std::optional<int> MaxKeys(const S3Request& route, std::string_view name) {
+  auto text = route.Param(name);
+  if (!text) return 1000;
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || end != text->data() + text->size() || n < 0) return std::nullopt;
+  return static_cast<int>(std::min<int64_t>(n, 1000));
+}
+
+std::string Listed(std::string_view text, bool url) {
+  return url ? UrlEncodeForListing(text) : std::string(text);
+}
+
+}  // namespace
+
+HttpResponse S3Api::ListBuckets(Call& call) {
+  std::string body;
+  XmlWriter xml(body);
+  xml.Declaration().Open("ListAllMyBucketsResult", kS3Namespace);
+  WriteOwner(xml);
+  xml.Open("Buckets");
+  for (const BucketInfo& bucket : store_.ListBuckets()) {
+    xml.Open("Bucket")
+        .Element("Name", bucket.name)
+        .Element("CreationDate", FormatIso8601Ms(bucket.creation_ms))
+        .Close();
+  }
+  xml.Close().Close();
+  return XmlResponse(200, std::move(body), call.request_id);
+}
+
+HttpResponse S3Api::CreateBucket(Call& call) {
+  auto location = ParseCreateBucketConfiguration(call.request.body);
+  if (!location) {
+    return RequestError(
+        call, {location.error().code, location.error().message, location.error().http_status});
+  }
+  // us-east-1 is named by no constraint at all; any other region must be the engine's.
+  const std::string& wanted = location->value_or("");
+  bool matches = wanted == region_ || (wanted.empty() && region_ == "us-east-1");
+  if (!matches) {
+    std::string what = wanted.empty() ? "unspecified" : wanted;
+    return RequestError(call, {"IllegalLocationConstraintException",
+                               "The " + what +
+                                   " location constraint is incompatible for the region "
+                                   "specific endpoint this request was sent to.",
+                               400});
+  }
+  auto created = store_.CreateBucket(call.route.bucket);
+  if (!created) return StoreError(call, created.error());
+  HttpResponse response = Response(200, call.request_id);
+  response.headers.emplace_back("Location", "/" + call.route.bucket);
+  return response;
+}
+
+HttpResponse S3Api::DeleteBucket(Call& call) {
+  auto deleted = store_.DeleteBucket(call.route.bucket);
+  if (!deleted) return StoreError(call, deleted.error());
+  return Response(204, call.request_id);
+}
+
+HttpResponse S3Api::HeadBucket(Call& call) {
+  auto bucket = store_.HeadBucket(call.route.bucket);
+  if (!bucket) {
+    HttpResponse error = StoreError(call, bucket.error());
+    error.body.clear();
+    return error;
+  }
+  HttpResponse response = Response(200, call.request_id);
+  response.headers.emplace_back("x-amz-bucket-region", region_);
+  return response;
+}
+
+HttpResponse S3Api::GetBucketLocation(Call& call) {
+  if (auto bucket = store_.HeadBucket(call.route.bucket); !bucket) {
+    return StoreError(call, bucket.error());
+  }
+  std::string body;
+  XmlWriter xml(body);
+  xml.Declaration()
+      .Open("LocationConstraint", kS3Namespace)
+      .Text(region_ == "us-east-1" ? "" : region_)
+      .Close();
+  return XmlResponse(200, std::move(body), call.request_id);
+}
+
+HttpResponse S3Api::ListObjects(Call& call, bool v2) {
+  const S3Request& route = call.route;
+  auto max_keys = MaxKeys(route, "max-keys");
+  if (!max_keys) {
+    return RequestError(call, {"InvalidArgument",
+                               "Provided max-keys not an integer or within "
+                               "integer range",
+                               400});
+  }
+  auto encoding = route.Param("encoding-type");
+  if (encoding && *encoding != "url") {
+    return RequestError(call,
+                        {"InvalidArgument", "Invalid Encoding Method specified in Request", 400});
+  }
+  bool url = encoding.has_value();
+  ListRequest list;
+  list.prefix = std::string(route.Param("prefix").value_or(""));
+  list.delimiter = std::string(route.Param("delimiter").value_or(""));
+  list.max_keys = *max_keys;
+  if (v2) {
+    list.start_after = std::string(route.Param("start-after").value_or(""));
+    if (auto token = route.Param("continuation-token"))
+      list.continuation_token = std::string(*token);
+  } else {
+    list.start_after = std::string(route.Param("marker").value_or(""));
+  }
+  auto result = store_.ListObjectsV2(route.bucket, list);
+  if (!result) {
+    if (result.error().code == StoreErrorCode::kInvalidArgument) {
+      return RequestError(call,
+                          {"InvalidArgument", "The continuation token provided is incorrect", 400});
+    }
+    return StoreError(call, result.error());
+  }
+  bool fetch_owner = !v2 || route.Param("fetch-owner") == "true";
+
+  std::string body;
+  XmlWriter xml(body);
+  xml.Declaration().Open("ListBucketResult", kS3Namespace);
+  xml.Element("Name", route.bucket).Element("Prefix", Listed(list.prefix, url));
+  if (v2) {
+    if (list.continuation_token) xml.Element("ContinuationToken", *list.continuation_token);
+    if (!list.start_after.empty()) xml.Element("StartAfter", Listed(list.start_after, url));
+    xml.Element("KeyCount", result->key_count);
+  } else {
+    xml.Element("Marker", Listed(list.start_after, url));
+  }
+  xml.Element("MaxKeys", *max_keys);
+  if (!list.delimiter.empty()) xml.Element("Delimiter", Listed(list.delimiter, url));
+  if (url) xml.Element("EncodingType", "url");
+  xml.Element("IsTruncated", result->is_truncated);
+  if (result->is_truncated) {
+    if (v2) {
+      xml.Element("NextContinuationToken", result->next_continuation_token);
+    } else if (!list.delimiter.empty()) {
+      // v1 gives NextMarker only with a delimiter; without one the client uses the last key.
+      std::string last = result->contents.empty() ? std::string() : result->contents.back().key;
+      if (!result->common_prefixes.empty() && result->common_prefixes.back() > last) {
+        last = result->common_prefixes.back();
+      }
+      xml.Element("NextMarker", Listed(last, url));
+    }
+  }
+  for (const ListedObject& object : result->contents) {
+    xml.Open("Contents")
+        .Element("Key", Listed(object.key, url))
+        .Element("LastModified", FormatIso8601Ms(object.entry.last_modified_ms))
+        .Element("ETag", object.entry.etag)
+        .Element("Size", object.entry.size)
+        .Element("StorageClass", "STANDARD");
+    if (fetch_owner) WriteOwner(xml);
+    xml.Close();
+  }
+  for (const std::string& prefix : result->common_prefixes) {
+    xml.Open("CommonPrefixes").Element("Prefix", Listed(prefix, url)).Close();
+  }
+  xml.Close();
+  return XmlResponse(200, std::move(body), call.request_id);
+}
+
+HttpResponse S3Api::ListMultipartUploads(Call& call) {
+  auto uploads = store_.ListMultipartUploads(call.route.bucket);
+  if (!uploads) return StoreError(call, uploads.error());
+  std::string prefix(call.route.Param("prefix").value_or(""));
+  std::string body;
+  XmlWriter xml(body);
+  xml.Declaration().Open("ListMultipartUploadsResult", kS3Namespace);
+  xml.Element("Bucket", call.route.bucket)
+      .Element("KeyMarker", "")
+      .Element("UploadIdMarker", "")
+      .Element("Prefix", prefix)
+      .Element("MaxUploads", 10000)
+      .Element("IsTruncated", false);
+  for (const UploadInfo& upload : *uploads) {
+    if (upload.key.compare(0, prefix.size(), prefix) != 0) continue;
+    xml.Open("Upload").Element("Key", upload.key).Element("UploadId", upload.upload_id);
+    WriteOwner(xml, "Initiator");
+    WriteOwner(xml);
+    xml.Element("StorageClass", "STANDARD")
+        .Element("Initiated", FormatIso8601Ms(upload.initiated_ms))
+        .Close();
+  }
+  xml.Close();
+  return XmlResponse(200, std::move(body), call.request_id);
+}
+
+HttpResponse S3Api::DeleteObjects(Call& call) {
+  auto parsed = ParseDeleteObjects(call.request.body);
+  if (!parsed) {
+    return RequestError(call,
+                        {parsed.error().code, parsed.error().message, parsed.error().http_status});
+  }
+  std::vector<std::string> keys;
+  keys.reserve(parsed->objects.size());
+  for (const ObjectIdentifier& object : parsed->objects) keys.push_back(object.key);
+  auto results = store_.DeleteObjects(call.route.bucket, keys);
+  if (!results) return StoreError(call, results.error());
+  std::string body;
+  XmlWriter xml(body);
+  xml.Declaration().Open("DeleteResult", kS3Namespace);
+  for (const DeleteResult& result : *results) {
+    if (!result.error) {
+      if (!parsed->quiet) xml.Open("Deleted").Element("Key", result.key).Close();
+      continue;
+    }
+    xml.Open("Error")
+        .Element("Key", result.key)
+        .Element("Code", S3ErrorCode(result.error->code))
+        .Element("Message", result.error->message)
+        .Close();
+  }
+  xml.Close();
+  return XmlResponse(200, std::move(body), call.request_id);
+}
+
+}  // namespace sf::engine::s3

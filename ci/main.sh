@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job (README): installs what is missing, builds streamform, then validates the
-# reference project in stacks/ for stage dev and prints its dependency graph. Deploying it to
-# the embedded engine and pushing sample data through it come with the engine.
+# The main job (README): installs what is missing, builds streamform, validates the reference
+# project in stacks/ for stage dev and prints its dependency graph, then starts the embedded
+# engine and pushes the sample events through a stream (AWS CLI, streamform put and tail).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -29,16 +29,17 @@ engine_dir="$here/build/main-engine"
 rm -rf "$engine_dir"
 "$sf" engine start --data-dir "$engine_dir" --port 0
 trap '"$sf" engine stop --data-dir "$engine_dir" >/dev/null 2>&1 || true' EXIT
-port=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$engine_dir/engine.json")
-endpoint="http://127.0.0.1:$port"
-AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_PAGER="" AWS_CONFIG_FILE=/dev/null \
-  /usr/bin/aws --endpoint-url "$endpoint" --region us-east-1 kinesis create-stream \
+# The engine requires SigV4: `streamform env` exports its credentials (created on first start)
+# and endpoint. Debian's AWS CLI (2.9) predates AWS_ENDPOINT_URL, hence --endpoint-url.
+eval "$("$sf" env --data-dir "$engine_dir")"
+AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+  /usr/bin/aws --endpoint-url "$STREAMFORM_ENDPOINT_URL" kinesis create-stream \
   --stream-name sample-events --shard-count 2
-"$sf" put sample-events stacks/sample-events.jsonl --key taxi_id --endpoint "$endpoint"
-"$sf" tail sample-events --show json --endpoint "$endpoint" > "$engine_dir/tail.jsonl"
+"$sf" put sample-events stacks/sample-events.jsonl --key taxi_id --data-dir "$engine_dir"
+"$sf" tail sample-events --show json --data-dir "$engine_dir" > "$engine_dir/tail.jsonl"
 echo "read back $(wc -l < "$engine_dir/tail.jsonl") record(s); the first three, as JSON:"
 head -n 3 "$engine_dir/tail.jsonl"
 echo "records per shard:"
-curl -s "$endpoint/metrics" | grep '^streamform_kinesis_incoming_records_total{stream="sample-events",shard'
+curl -s "$STREAMFORM_ENDPOINT_URL/metrics" | grep '^streamform_kinesis_incoming_records_total{stream="sample-events",shard'
 "$sf" engine stop --data-dir "$engine_dir"
 trap - EXIT

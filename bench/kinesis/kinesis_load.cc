@@ -9,9 +9,14 @@
 // Each mode prints one JSON line on stdout; progress goes to stderr.
 //
 // Built so that it is not the bottleneck: plain blocking POSIX sockets, one thread per
-// keep-alive connection with one request in flight, request bytes (HTTP head and JSON body)
-// precomputed, read buffers reused, and responses scanned for the few fields that matter rather
-// than parsed. It reports its own CPU time next to the engine's so that can be checked.
+// keep-alive connection with one request in flight, JSON bodies (and their SHA-256) precomputed,
+// read buffers reused, and responses scanned for the few fields that matter rather than parsed.
+// It reports its own CPU time next to the engine's so that can be checked.
+//
+// Every request is SigV4-signed when it is sent, as an SDK signs it: with the engine's
+// credentials (--data-dir: its credentials.json; or --access-key/--secret-key), else with dummy
+// ones (kinesalite checks only that a signature is there). The signing key is derived once a
+// day; each request costs one SHA-256 of its canonical request and one HMAC.
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -20,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -44,6 +50,12 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+
+#include "auth/amz_time.h"
+#include "auth/canonical.h"
+#include "auth/crypto.h"
+#include "auth/key_file.h"
+#include "auth/signer.h"
 
 namespace {
 
@@ -88,6 +100,11 @@ struct Options {
   double io_timeout_s = 60;
   bool reuse_stream = false;
   std::string dir = ".";  // fsync-probe: where to write
+  // Signing: --data-dir (the engine's credentials.json) or the keys; dummy keys otherwise.
+  std::string data_dir;
+  std::string access_key = "AKIDEXAMPLE";
+  std::string secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  std::string region = "us-east-1";
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +316,127 @@ struct CpuMeter {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Requests and their SigV4 signatures
+
+// One Kinesis call's body, with the hex SHA-256 the signature covers (hashed once: PutRecords
+// bodies are sent many times).
+struct Payload {
+  std::string operation;  // "PutRecords"
+  std::string body;
+  std::string sha256;
+};
+
+Payload MakePayload(std::string operation, std::string body) {
+  std::string hash = sf::auth::PayloadHash(body);
+  return {std::move(operation), std::move(body), std::move(hash)};
+}
+
+constexpr char kContentType[] = "application/x-amz-json-1.1";
+constexpr char kTargetPrefix[] = "Kinesis_20131202.";
+constexpr char kSignedHeaders[] = "content-type;host;x-amz-date;x-amz-target";
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Writes the heads of signed requests. One per connection (not thread-safe). The X-Amz-Date is
+// formatted once a second and the signing key derived once a day; per request it builds the
+// canonical request of the four signed headers (the same bytes sf::auth::CanonicalRequest gives,
+// checked by SelfCheck) and computes SHA-256 and one HMAC.
+class RequestSigner {
+ public:
+  explicit RequestSigner(const Options& options)
+      : options_(options), host_(options.host + ":" + std::to_string(options.port)) {}
+
+  // The request line and headers (through the blank line) of `payload`, signed now.
+  void Head(const Payload& payload, std::string& out) { Head(payload, WallMs(), out); }
+
+  void Head(const Payload& payload, int64_t now_ms, std::string& out) {
+    Refresh(now_ms);
+    canonical_.clear();
+    canonical_ += "POST\n/\n\ncontent-type:";
+    canonical_ += kContentType;
+    canonical_ += "\nhost:";
+    canonical_ += host_;
+    canonical_ += "\nx-amz-date:";
+    canonical_ += amz_date_;
+    canonical_ += "\nx-amz-target:";
+    canonical_ += kTargetPrefix;
+    canonical_ += payload.operation;
+    canonical_ += "\n\n";
+    canonical_ += kSignedHeaders;
+    canonical_ += '\n';
+    canonical_ += payload.sha256;
+    const std::string signature =
+        sf::auth::ComputeSignature(key_, sf::auth::StringToSign(amz_date_, scope_, canonical_));
+    out.clear();
+    out += "POST / HTTP/1.1\r\nHost: ";
+    out += host_;
+    out += "\r\nContent-Type: ";
+    out += kContentType;
+    out += "\r\nX-Amz-Target: ";
+    out += kTargetPrefix;
+    out += payload.operation;
+    out += "\r\nX-Amz-Date: ";
+    out += amz_date_;
+    out += "\r\nAuthorization: ";
+    out += authorization_prefix_;
+    out += signature;
+    out += "\r\nContent-Length: ";
+    out += std::to_string(payload.body.size());
+    out += "\r\n\r\n";
+  }
+
+  // Dies unless this signer's Authorization header is the one sf::auth::Signer computes.
+  void SelfCheck() {
+    Payload payload = MakePayload("ListStreams", "{}");
+    const int64_t now = WallMs();
+    std::string head;
+    Head(payload, now, head);
+    sf::auth::HttpRequest request;
+    request.method = "POST";
+    request.headers = {{"Host", host_},
+                       {"Content-Type", kContentType},
+                       {"X-Amz-Target", std::string(kTargetPrefix) + payload.operation}};
+    sf::auth::Signer signer({options_.access_key, options_.secret_key, std::nullopt},
+                            options_.region, "kinesis");
+    if (!signer.Sign(&request, payload.sha256, now)) Die("cannot sign");
+    std::string expected = "Authorization: " + std::string(*request.FindHeader("authorization"));
+    if (head.find(expected + "\r\n") == std::string::npos) {
+      Die("the request signer disagrees with sf::auth::Signer:\n" + head + "\nexpected " +
+          expected);
+    }
+  }
+
+ private:
+  void Refresh(int64_t now_ms) {
+    const int64_t second = now_ms / 1000;
+    if (second == second_) return;
+    second_ = second;
+    amz_date_ = sf::auth::FormatAmzDate(now_ms);
+    std::string day = amz_date_.substr(0, 8);
+    if (day == day_) return;
+    day_ = day;
+    key_ = sf::auth::DeriveSigningKey(options_.secret_key, day_, options_.region, "kinesis");
+    scope_ = sf::auth::CredentialScope(day_, options_.region, "kinesis");
+    authorization_prefix_ = "AWS4-HMAC-SHA256 Credential=" + options_.access_key + "/" + scope_ +
+                            ", SignedHeaders=" + kSignedHeaders + ", Signature=";
+  }
+
+  const Options& options_;
+  std::string host_;
+  int64_t second_ = -1;
+  std::string amz_date_;
+  std::string day_;
+  std::string key_;
+  std::string scope_;
+  std::string authorization_prefix_;
+  std::string canonical_;
+};
+
+// ---------------------------------------------------------------------------------------------
 // HTTP/1.1 over one keep-alive connection, one request in flight.
 
 struct Response {
@@ -308,17 +446,20 @@ struct Response {
 
 class Connection {
  public:
-  Connection(const Options& options) : options_(options) { buffer_.resize(256 * 1024); }
+  Connection(const Options& options) : options_(options), signer_(options) {
+    buffer_.resize(256 * 1024);
+  }
   ~Connection() { Close(); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Sends one complete request and reads its response. On an I/O error, reconnects once and
+  // Signs and sends one request, reads its response. On an I/O error, reconnects once and
   // retries (keep-alive connections may be closed by the server between requests).
-  bool RoundTrip(std::string_view request, Response& response, std::string& error) {
+  bool RoundTrip(const Payload& payload, Response& response, std::string& error) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (fd_ < 0 && !Connect(error)) return false;
-      if (SendAll(request, error) && ReadResponse(response, error)) return true;
+      signer_.Head(payload, head_);
+      if (SendAll(head_, payload.body, error) && ReadResponse(response, error)) return true;
       Close();
       ++reconnects_;
     }
@@ -369,15 +510,26 @@ class Connection {
     have_ = 0;
   }
 
-  bool SendAll(std::string_view data, std::string& error) {
-    while (!data.empty()) {
-      ssize_t sent = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+  // Sends the head and the body in one sendmsg where the socket takes them (no copy).
+  bool SendAll(std::string_view head, std::string_view body, std::string& error) {
+    while (!head.empty() || !body.empty()) {
+      iovec parts[2];
+      int count = 0;
+      if (!head.empty()) parts[count++] = {const_cast<char*>(head.data()), head.size()};
+      if (!body.empty()) parts[count++] = {const_cast<char*>(body.data()), body.size()};
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = static_cast<size_t>(count);
+      ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
       if (sent < 0) {
         if (errno == EINTR) continue;
         error = std::string("send: ") + std::strerror(errno);
         return false;
       }
-      data.remove_prefix(static_cast<size_t>(sent));
+      size_t done = static_cast<size_t>(sent);
+      size_t from_head = std::min(done, head.size());
+      head.remove_prefix(from_head);
+      body.remove_prefix(done - from_head);
     }
     return true;
   }
@@ -491,6 +643,8 @@ class Connection {
   }
 
   const Options& options_;
+  RequestSigner signer_;
+  std::string head_;
   int fd_ = -1;
   std::vector<char> buffer_;
   size_t have_ = 0;
@@ -499,34 +653,12 @@ class Connection {
   uint64_t reconnects_ = 0;
 };
 
-// A complete HTTP request for one Kinesis operation. The Authorization header is a well-formed
-// placeholder: kinesalite checks that one is present (not its signature); streamform ignores it.
-std::string BuildRequest(const Options& options, std::string_view operation,
-                         std::string_view body) {
-  std::string request;
-  request.reserve(body.size() + 400);
-  request += "POST / HTTP/1.1\r\nHost: ";
-  request += options.host;
-  request += ':';
-  request += std::to_string(options.port);
-  request += "\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Kinesis_20131202.";
-  request += operation;
-  request +=
-      "\r\nX-Amz-Date: 20240101T000000Z\r\nAuthorization: AWS4-HMAC-SHA256 "
-      "Credential=AKIDEXAMPLE/20240101/us-east-1/kinesis/aws4_request, "
-      "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=00\r\nContent-Length: ";
-  request += std::to_string(body.size());
-  request += "\r\n\r\n";
-  request += body;
-  return request;
-}
-
 // A control-plane call: dies on transport errors, returns the status and a parsed body.
 std::pair<int, Json> Call(Connection& connection, const Options& options,
                           std::string_view operation, const Json& body) {
   Response response;
   std::string error;
-  if (!connection.RoundTrip(BuildRequest(options, operation, body.dump()), response, error)) {
+  if (!connection.RoundTrip(MakePayload(std::string(operation), body.dump()), response, error)) {
     Die(std::string(operation) + " on " + options.endpoint + ": " + error);
   }
   Json parsed = Json::parse(response.body, nullptr, false);
@@ -614,9 +746,9 @@ Json Percentiles(std::vector<float>& micros) {
 // PutRecords workers (put-records, and the load phase of get-records)
 
 // Precomputed PutRecords requests: `variants` bodies of `batch` records with random keys and data.
-std::vector<std::string> PutRecordsRequests(const Options& options) {
+std::vector<Payload> PutRecordsRequests(const Options& options) {
   std::mt19937_64 rng(options.seed);
-  std::vector<std::string> requests;
+  std::vector<Payload> requests;
   for (int v = 0; v < options.variants; ++v) {
     std::string body;
     body.reserve(static_cast<size_t>(options.batch) * (options.record_bytes * 4 / 3 + 60) + 100);
@@ -627,7 +759,7 @@ std::vector<std::string> PutRecordsRequests(const Options& options) {
               RandomKey(rng) + "\"}";
     }
     body += "]}";
-    requests.push_back(BuildRequest(options, "PutRecords", body));
+    requests.push_back(MakePayload("PutRecords", std::move(body)));
   }
   return requests;
 }
@@ -649,7 +781,7 @@ struct alignas(64) PutWorker {
 
 struct PutRun {
   const Options& options;
-  const std::vector<std::string>& requests;
+  const std::vector<Payload>& requests;
   std::atomic<int>& phase;
   std::atomic<int64_t>* batches_left;  // load phase: stop when this runs out
 };
@@ -662,7 +794,7 @@ void PutLoop(const PutRun& run, PutWorker& worker, size_t index) {
   size_t next = index * 7;
   while (run.phase.load(std::memory_order_relaxed) != kStop) {
     if (run.batches_left != nullptr && run.batches_left->fetch_sub(1) <= 0) break;
-    const std::string& request = run.requests[next++ % run.requests.size()];
+    const Payload& request = run.requests[next++ % run.requests.size()];
     auto start = SteadyClock::now();
     bool ok = connection.RoundTrip(request, response, error);
     auto micros = std::chrono::duration<float, std::micro>(SteadyClock::now() - start).count();
@@ -844,15 +976,15 @@ void ReadShard(const Options& options, const std::string& shard_id, ShardReader&
     return;
   }
   std::string iterator = body["ShardIterator"];
-  std::string request_body;
-  std::string request;
+  Payload request;
+  request.operation = "GetRecords";
   Response response;
   std::string error;
   int empty_in_a_row = 0;
   while (true) {
-    request_body =
+    request.body =
         "{\"ShardIterator\":\"" + iterator + "\",\"Limit\":" + std::to_string(options.limit) + "}";
-    request = BuildRequest(options, "GetRecords", request_body);
+    request.sha256 = sf::auth::PayloadHash(request.body);
     if (!connection.RoundTrip(request, response, error)) {
       reader.error = "GetRecords " + shard_id + ": " + error;
       return;
@@ -962,12 +1094,12 @@ int GetRecordsMode(const Options& options) {
 int PutRecordLatencyMode(const Options& options) {
   EnsureStream(options);
   std::mt19937_64 rng(options.seed);
-  std::vector<std::string> requests;
+  std::vector<Payload> requests;
   for (int i = 0; i < std::max(options.variants, 256); ++i) {
     std::string body = "{\"StreamName\":\"" + options.stream + "\",\"Data\":\"" +
                        RandomData(rng, options.record_bytes) + "\",\"PartitionKey\":\"" +
                        RandomKey(rng) + "\"}";
-    requests.push_back(BuildRequest(options, "PutRecord", body));
+    requests.push_back(MakePayload("PutRecord", std::move(body)));
   }
   Connection connection(options);
   Response response;
@@ -1096,7 +1228,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--dir", options.dir, "fsync-probe: directory to write in")->capture_default_str();
   app.add_flag("--reuse-stream", options.reuse_stream, "use the stream if it already exists");
+  app.add_option("--data-dir", options.data_dir,
+                 "sign with the credentials.json of the engine in this data dir");
+  app.add_option("--access-key", options.access_key, "sign with this access key id");
+  app.add_option("--secret-key", options.secret_key, "sign with this secret access key");
+  app.add_option("--region", options.region, "the region of the signatures")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (!options.data_dir.empty()) {
+    auto credentials = sf::auth::LoadEngineCredentials(options.data_dir);
+    if (!credentials) Die(credentials.error().message);
+    options.access_key = credentials->credentials.access_key;
+    options.secret_key = credentials->credentials.secret_key;
+    options.region = credentials->region;
+  }
 
   if (options.stream.empty()) options.stream = "bench-" + options.mode;
   std::string endpoint = options.endpoint;
@@ -1114,6 +1258,7 @@ int main(int argc, char** argv) {
     Die("counts must be positive");
 
   if (options.mode == "fsync-probe") return FsyncProbeMode(options);
+  RequestSigner(options).SelfCheck();
   if (options.mode == "put-records") return PutRecordsMode(options);
   if (options.mode == "get-records") return GetRecordsMode(options);
   return PutRecordLatencyMode(options);

@@ -122,9 +122,12 @@ run_mode() {
 }
 
 # run_set label endpoint pid put_s lat_s read_records passes
+# Requests are SigV4-signed with $sign_args: the engine's credentials (--data-dir), or none for
+# kinesalite (kinesis_load then signs with dummy keys, which kinesalite does not check).
+sign_args=()
 run_set() {
   local label=$1 endpoint=$2 pid=$3 put_s=$4 lat_s=$5 read_records=$6 passes=$7
-  local common=(--endpoint "$endpoint" --watch-pid "$pid" --shards "$SHARDS" --io-timeout 60)
+  local common=(--endpoint "$endpoint" --watch-pid "$pid" --shards "$SHARDS" --io-timeout 60 "${sign_args[@]}")
   run_mode "$label" put-record-latency "${common[@]}" --warmup "$WARMUP_S" --duration "$lat_s"
   run_mode "$label" put-records "${common[@]}" --connections "$CONNECTIONS" --warmup "$WARMUP_S" --duration "$put_s"
   run_mode "$label" get-records "${common[@]}" --connections "$CONNECTIONS" --records "$read_records" \
@@ -148,6 +151,7 @@ start_engine() {  # label, extra engine flags...
   port=$(json_field "$data/engine.json" port)
   curl -fsS "http://127.0.0.1:$port/health" >/dev/null
   endpoint=127.0.0.1:$port
+  sign_args=(--data-dir "$data")  # the engine created its credentials.json on start
   log "$label: engine pid $server_pid on $endpoint"
 }
 
@@ -178,6 +182,7 @@ wait_for_file "$work/kinesalite.json" 20 || {
   exit 1
 }
 endpoint=127.0.0.1:$(json_field "$work/kinesalite.json" port)
+sign_args=()
 log "kinesalite: pid $server_pid on $endpoint"
 run_set kinesalite "$endpoint" "$server_pid" "$KL_PUT_S" "$KL_LAT_S" "$KL_READ_RECORDS" 1
 stop_server

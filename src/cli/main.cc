@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   RegisterEngine(app, context);
   RegisterPut(app, context);
   RegisterTail(app, context);
+  RegisterEnv(app, context);
 
   try {
     app.parse(argc, argv);

@@ -4,10 +4,20 @@ end, and never leaked.
 
     engine = Engine("--virtual-clock")      # extra `streamform engine run` options
     engine.start()                          # waits for engine.json and GET /health
-    kinesis = engine.client()               # boto3, region us-east-1, dummy credentials
+    kinesis = engine.client()               # boto3, region us-east-1, the engine's credentials
     result = engine.aws("kinesis", "list-streams")  # /usr/bin/aws (CLI v2), JSON output
+    engine.kinesis("ListStreams", {})       # raw HTTP, SigV4-signed (signed=False: unsigned)
+    engine.env()                            # AWS_ACCESS_KEY_ID, ... AWS_ENDPOINT_URL for subprocesses
     engine.kill(); engine.start()           # SIGKILL, then the same data dir and port
     engine.close()                          # SIGTERM, exit code 0 checked, temp dir removed
+
+The engine requires SigV4 on every Kinesis call and on /_streamform/*: the fixture reads the
+credentials the engine created (<data dir>/credentials.json) and signs with them. `sign()` gives
+the headers of a signed request for raw HTTP and sockets; `credentials=` and `when=` sign with
+other keys or at another time, to be refused. An engine on --virtual-clock checks the request
+time against its own clock, so for such engines the fixture signs at the engine's time (boto3
+clients included); the AWS CLI (a subprocess) signs at the real time, so on a virtual-clock
+engine it works only while that clock is within 15 minutes of the real one.
 
 In a unittest.TestCase use `start_engine(self, ...)` (or `start_engine(cls, ...)` from
 setUpClass), which registers the cleanup so that the engine stops even when the test fails.
@@ -22,6 +32,8 @@ import atexit
 import collections
 import base64
 import ctypes
+import datetime
+import functools
 import http.client
 import json
 import os
@@ -44,20 +56,71 @@ START_TIMEOUT = 20.0
 STOP_TIMEOUT = 30.0
 
 # boto3 reads these too: no config or credentials file of the machine may change what the
-# tests send, and nothing may go through a proxy or ask an instance-metadata service.
+# tests send, and nothing may go through a proxy or ask an instance-metadata service. No
+# credentials either: every client gets an engine's own (and `streamform put`/`tail`, run as
+# subprocesses, must find them themselves unless a test passes engine.env()).
 for _name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
-              "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+              "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL",
+              "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "STREAMFORM_ENDPOINT",
+              "STREAMFORM_ENDPOINT_URL"):
     os.environ.pop(_name, None)
 os.environ.update({
     "AWS_CONFIG_FILE": "/dev/null",
     "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
     "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_ACCESS_KEY_ID": "test",
-    "AWS_SECRET_ACCESS_KEY": "test",
     "AWS_DEFAULT_REGION": REGION,
     "NO_PROXY": "127.0.0.1,localhost",
     "no_proxy": "127.0.0.1,localhost",
 })
+
+SIGV4_TIMESTAMP = "%Y%m%dT%H%M%SZ"
+
+
+def read_credentials(data_dir):
+    """The engine's credentials file: {"accessKeyId", "secretAccessKey", "region"}."""
+    with open(os.path.join(data_dir, "credentials.json")) as f:
+        return json.load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def _signers():
+    """botocore's SigV4 signers, made to sign at a chosen time (botocore 1.29 always takes now)."""
+    from botocore.auth import SigV4Auth, SigV4QueryAuth
+    from botocore.exceptions import NoCredentialsError
+
+    class AtTime:
+        now = None  # a callable returning a naive UTC datetime; None: the real time
+
+        def add_auth(self, request):  # SigV4Auth.add_auth with the time taken from self.now
+            if self.credentials is None:
+                raise NoCredentialsError()
+            when = self.now() if self.now is not None else datetime.datetime.utcnow()
+            request.context["timestamp"] = when.strftime(SIGV4_TIMESTAMP)
+            self._modify_request_before_signing(request)
+            canonical_request = self.canonical_request(request)
+            string_to_sign = self.string_to_sign(request, canonical_request)
+            self._inject_signature_to_request(request, self.signature(string_to_sign, request))
+
+    class HeaderSigner(AtTime, SigV4Auth):
+        pass
+
+    class QuerySigner(AtTime, SigV4QueryAuth):
+        """Presigns a JSON-protocol request: the body stays the body (botocore would move it into
+        the query string, as for query-protocol services) and its SHA-256 is signed."""
+
+        def _modify_request_before_signing(self, request):
+            body, request.data = request.data, b""
+            super()._modify_request_before_signing(request)
+            request.data = body
+
+    return HeaderSigner, QuerySigner
+
+
+def http_head(method, target, headers):
+    """The bytes of a request line and header block, for tests that write raw sockets."""
+    lines = [f"{method} {target} HTTP/1.1"] + [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
 
 _live = set()  # Popen objects of engines that may still run
 _live_lock = threading.Lock()
@@ -118,6 +181,8 @@ class Engine:
         self.runs = 0
         self.log_path = None
         self.exit_codes = []
+        self._credentials = None  # the credentials file, once read
+        self.clock_ms = None  # with --virtual-clock: the engine's time, which only we move
 
     # --- process control -------------------------------------------------------------------
 
@@ -166,7 +231,10 @@ class Engine:
                 try:
                     status, _, body = self.request("GET", "/health", timeout=2)
                     if status == 200:
-                        return json.loads(body)
+                        health = json.loads(body)
+                        self._credentials = read_credentials(self.data_dir)
+                        self.clock_ms = health["nowMs"] if health.get("clock") == "virtual" else None
+                        return health
                 except OSError:
                     pass
             if time.monotonic() > deadline:
@@ -232,13 +300,74 @@ class Engine:
     def log_tail(self, lines=30):
         return "\n".join(self.log().splitlines()[-lines:])
 
+    # --- credentials and signing ------------------------------------------------------------
+
+    @property
+    def credentials(self):
+        """(access key id, secret access key) of this engine, from its credentials.json."""
+        if self._credentials is None:
+            self._credentials = read_credentials(self.data_dir)
+        return self._credentials["accessKeyId"], self._credentials["secretAccessKey"]
+
+    @property
+    def region(self):
+        if self._credentials is None:
+            self._credentials = read_credentials(self.data_dir)
+        return self._credentials["region"]
+
+    def env(self):
+        """Environment variables that point an SDK, the AWS CLI or `streamform put` at this engine."""
+        access, secret = self.credentials
+        return {"AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": self.region,
+                "AWS_DEFAULT_REGION": self.region, "AWS_ENDPOINT_URL": self.endpoint}
+
+    def signing_time(self):
+        """The time requests are signed at (naive UTC): the machine's, as SDKs do. The engine checks
+        signatures against the real clock even when its streams run on a virtual one."""
+        return datetime.datetime.utcnow()
+
+    def _aws_request(self, method, path, body, headers, host):
+        from botocore.awsrequest import AWSRequest
+        all_headers = {"Host": host or f"127.0.0.1:{self.port}"}
+        all_headers.update(headers or {})
+        return AWSRequest(method=method, url=f"http://127.0.0.1:{self.port}{path}", data=body or b"",
+                          headers=all_headers)
+
+    def sign(self, method, path, body=b"", headers=None, service="kinesis", credentials=None, when=None,
+             host=None, region=None):
+        """The headers of a SigV4-signed request: `headers` plus Host, X-Amz-Date and Authorization.
+        `credentials` (access, secret) and `when` (a naive UTC datetime) default to the engine's."""
+        from botocore.credentials import Credentials
+        header_signer, _ = _signers()
+        request = self._aws_request(method, path, body, headers, host)
+        signer = header_signer(Credentials(*(credentials or self.credentials)), service, region or self.region)
+        signer.now = (lambda: when) if when is not None else self.signing_time
+        signer.add_auth(request)
+        return dict(request.headers.items())
+
+    def presign(self, method, path, body=b"", headers=None, service="kinesis", expires=300, credentials=None,
+                when=None):
+        """A presigned request: (path with the X-Amz-* query, the headers to send with it)."""
+        from botocore.credentials import Credentials
+        _, query_signer = _signers()
+        request = self._aws_request(method, path, body, headers, None)
+        signer = query_signer(Credentials(*(credentials or self.credentials)), service, self.region, expires)
+        signer.now = (lambda: when) if when is not None else self.signing_time
+        signer.add_auth(request)
+        url = request.url
+        return url[url.index("/", len("http://")):], dict(request.headers.items())
+
     # --- raw HTTP ----------------------------------------------------------------------------
 
     def connection(self, timeout=10):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
-        """One request on a fresh connection: (status, headers as a lower-cased dict, body bytes)."""
+    def request(self, method, path, body=None, headers=None, timeout=10, service=None, **signing):
+        """One request on a fresh connection: (status, headers as a lower-cased dict, body bytes).
+        Sent as given unless `service` is named ("kinesis", "streamform"): then SigV4-signed for it
+        (`signing`: credentials=, when=, host= as for sign())."""
+        if service is not None:
+            headers = self.sign(method, path, body or b"", headers, service=service, **signing)
         conn = self.connection(timeout)
         try:
             conn.request(method, path, body=body, headers=headers or {})
@@ -248,18 +377,26 @@ class Engine:
         finally:
             conn.close()
 
-    def kinesis(self, operation, payload=None, raw=None, headers=None, timeout=10):
-        """A Kinesis JSON 1.1 call without any SDK: (status, parsed JSON body or None)."""
+    def kinesis(self, operation, payload=None, raw=None, headers=None, timeout=10, signed=True, **signing):
+        """A Kinesis JSON 1.1 call without any SDK: (status, parsed JSON body or None). Signed with
+        the engine's credentials unless signed=False (`signing`: credentials=, when=, as for sign())."""
         body = raw if raw is not None else json.dumps(payload if payload is not None else {}).encode()
         all_headers = {"X-Amz-Target": TARGET_PREFIX + operation,
                        "Content-Type": "application/x-amz-json-1.1"}
         all_headers.update(headers or {})
-        status, _, data = self.request("POST", "/", body, all_headers, timeout)
+        status, _, data = self.request("POST", "/", body, all_headers, timeout,
+                                       service="kinesis" if signed else None, **signing)
         try:
             parsed = json.loads(data) if data else None
         except ValueError:
             parsed = {"__raw": data.decode(errors="replace")}
         return status, parsed
+
+    def control(self, path, payload, **signing):
+        """A signed call to the engine's own API (/_streamform/...): (status, body bytes)."""
+        status, _, body = self.request("POST", path, json.dumps(payload).encode(),
+                                       {"Content-Type": "application/json"}, service="streamform", **signing)
+        return status, body
 
     def health(self, timeout=5):
         status, _, body = self.request("GET", "/health", timeout=timeout)
@@ -267,42 +404,45 @@ class Engine:
 
     def advance_clock(self, ms):
         """Moves the virtual clock (engine started with --virtual-clock); returns the new now in ms."""
-        status, _, body = self.request("POST", "/_streamform/clock", json.dumps({"advanceMs": int(ms)}).encode(),
-                                       {"Content-Type": "application/json"})
+        status, body = self.control("/_streamform/clock", {"advanceMs": int(ms)})
         if status != 200:
             raise EngineError(f"advancing the clock failed: {status} {body!r}")
-        return json.loads(body)["nowMs"]
+        self.clock_ms = json.loads(body)["nowMs"]
+        return self.clock_ms
 
     def now_ms(self):
         return self.health()[1]["nowMs"]
 
     def set_throttling(self, stream, enabled):
-        status, _, body = self.request("POST", "/_streamform/throttling",
-                                       json.dumps({"stream": stream, "enabled": enabled}).encode(),
-                                       {"Content-Type": "application/json"})
+        status, body = self.control("/_streamform/throttling", {"stream": stream, "enabled": enabled})
         if status != 200:
             raise EngineError(f"setting throttling failed: {status} {body!r}")
 
     # --- SDK and CLI ---------------------------------------------------------------------------
 
-    def client(self, service="kinesis", retries=0, read_timeout=30, **config):
-        """A boto3 client against this engine. Retries are off by default so that no error hides."""
+    def client(self, service="kinesis", retries=0, read_timeout=30, credentials=None, **config):
+        """A boto3 client against this engine, with its credentials (or `credentials`: (access, secret)).
+        Retries are off by default so that no error hides."""
         import boto3
         from botocore.config import Config
-        session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test",
-                                        region_name=REGION)
-        return session.client(service, endpoint_url=self.endpoint,
-                              config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
-                                            connect_timeout=5, read_timeout=read_timeout, **config))
+        access, secret = credentials or self.credentials
+        session = boto3.session.Session(aws_access_key_id=access, aws_secret_access_key=secret,
+                                        region_name=self.region)
+        client = session.client(service, endpoint_url=self.endpoint,
+                                config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
+                                              connect_timeout=5, read_timeout=read_timeout, **config))
+        return client
 
-    def aws(self, *args, timeout=60, input=None):
-        """Runs Debian's AWS CLI v2 against this engine. Returns a CliResult (never raises on exit)."""
-        env = {
+    def aws(self, *args, timeout=60, input=None, env=None):
+        """Runs Debian's AWS CLI v2 against this engine, with its credentials (`env` adds or
+        overrides variables). Returns a CliResult (never raises on exit)."""
+        access, secret = self.credentials
+        variables = {
             "PATH": "/usr/bin:/bin",
             "HOME": self.home,
             "LANG": "C.UTF-8",
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_ACCESS_KEY_ID": access,
+            "AWS_SECRET_ACCESS_KEY": secret,
             "AWS_PAGER": "",
             "AWS_CONFIG_FILE": "/dev/null",
             "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
@@ -310,10 +450,11 @@ class Engine:
             "AWS_MAX_ATTEMPTS": "1",
             "AWS_CLI_AUTO_PROMPT": "off",
             "NO_PROXY": "127.0.0.1,localhost",
+            **(env or {}),
         }
-        argv = [AWS_CLI, "--endpoint-url", self.endpoint, "--region", REGION, "--output", "json", *args]
+        argv = [AWS_CLI, "--endpoint-url", self.endpoint, "--region", self.region, "--output", "json", *args]
         started = time.monotonic()
-        completed = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, input=input,
+        completed = subprocess.run(argv, env=variables, capture_output=True, text=True, timeout=timeout, input=input,
                                    stdin=None if input is not None else subprocess.DEVNULL)
         return CliResult(list(args), completed, time.monotonic() - started)
 

@@ -1,6 +1,8 @@
 """`streamform put` and `streamform tail` against a real engine: formats, partition keys,
-bad lines, every starting point, and reading across a reshard in per-key order."""
+bad lines, every starting point, reading across a reshard in per-key order, and how they find
+the engine and its credentials (--data-dir, --endpoint, the environment) and report refusals."""
 import json
+import os
 import subprocess
 import unittest
 
@@ -12,9 +14,12 @@ class PutTail(unittest.TestCase):
     def setUpClass(cls):
         cls.engine = start_engine(cls)
         cls.kinesis = cls.engine.client()
+        cls.addClassCleanup(cls.kinesis.close)
 
     def sf(self, *args, input=None):
-        return subprocess.run([BIN, *args, "--endpoint", self.engine.endpoint], input=input,
+        # The data dir names the engine: its engine.json gives the endpoint, its credentials.json
+        # the key that signs. Run from a directory with no project engine of its own.
+        return subprocess.run([BIN, *args, "--data-dir", self.engine.data_dir], input=input, cwd=self.engine.tmp,
                               capture_output=True, text=True, timeout=60)
 
     def create(self, name, shards):
@@ -82,6 +87,86 @@ class PutTail(unittest.TestCase):
         for key in {f"k{i}" for i in range(7)}:
             ns = [json.loads(r["data"])["n"] for r in records if r["partitionKey"] == key]
             self.assertEqual(ns, sorted(ns), key)
+
+
+class Credentials(unittest.TestCase):
+    """Where put and tail take their credentials from, and what a refusal looks like."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.engine = start_engine(cls)
+        client = cls.engine.client()
+        client.create_stream(StreamName="cred", ShardCount=1)
+        client.close()
+
+    def sf(self, *args, env=None, input="", data_dir=False):
+        """streamform with only `env` (plus PATH and HOME) in its environment, from an empty
+        directory, pointed at the engine by --endpoint (and --data-dir when data_dir is true)."""
+        argv = [BIN, *args, "--endpoint", self.engine.endpoint]
+        if data_dir:
+            argv += ["--data-dir", self.engine.data_dir]
+        base = {"PATH": "/usr/bin:/bin", "HOME": self.engine.home}
+        return subprocess.run(argv, input=input, cwd=self.engine.home, env={**base, **(env or {})},
+                              capture_output=True, text=True, timeout=60)
+
+    def test_credentials_from_the_environment(self):
+        put = self.sf("put", "cred", "--format", "lines", input="from-env\n", env=self.engine.env())
+        self.assertEqual(put.returncode, 0, put.stderr)
+        tail = self.sf("tail", "cred", env=self.engine.env())
+        self.assertEqual(tail.returncode, 0, tail.stderr)
+        self.assertIn("from-env", tail.stdout.splitlines())
+
+    def test_environment_from_streamform_env(self):
+        # STREAMFORM_ENDPOINT_URL (from `streamform env`) names the engine when no flag does.
+        exported = json.loads(subprocess.run([BIN, "env", "--format", "json", "--data-dir", self.engine.data_dir],
+                                             capture_output=True, text=True, timeout=60, check=True).stdout)
+        result = subprocess.run([BIN, "tail", "cred"], cwd=self.engine.home, capture_output=True, text=True,
+                                timeout=60, env={"PATH": "/usr/bin:/bin", **exported})
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_environment_comes_before_the_credentials_file(self):
+        access, _ = self.engine.credentials
+        wrong = {"AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": "not-the-secret"}
+        result = self.sf("tail", "cred", env=wrong, data_dir=True)
+        self.assertEqual(result.returncode, 1, result)
+        self.assertIn("streamform: InvalidSignatureException: The request signature we calculated does not match",
+                      result.stderr)
+        self.assertIn("(HTTP 400)", result.stderr)
+        self.assertIn("AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment", result.stderr)
+        self.assertIn(os.path.join(self.engine.data_dir, "credentials.json"), result.stderr)
+
+    def test_unknown_key_stops_put_at_the_first_refusal(self):
+        lines = "".join(f"{i}\n" for i in range(1200))  # three batches
+        result = self.sf("put", "cred", "--format", "lines", input=lines,
+                         env={"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"})
+        self.assertEqual(result.returncode, 1, result)
+        self.assertEqual(result.stderr.count("UnrecognizedClientException"), 1, result.stderr)
+        self.assertIn("streamform: UnrecognizedClientException: The security token included in the request is "
+                      "invalid.", result.stderr)
+        self.assertIn("access key AKIDEXAMPLE", result.stderr)
+        self.assertIn('eval "$(streamform env)"', result.stderr)
+        self.assertIn("put 0 record(s) to cred, 1200 failed", result.stdout)
+
+    def test_wrong_region(self):
+        result = self.sf("tail", "cred", env={"AWS_REGION": "eu-west-1"}, data_dir=True)
+        self.assertEqual(result.returncode, 1, result)
+        self.assertIn("IncompleteSignatureException", result.stderr)
+        self.assertIn("eu-west-1", result.stderr)
+        self.assertIn("the engine answers for us-east-1", result.stderr)
+        self.assertEqual(self.sf("tail", "cred", env={"AWS_DEFAULT_REGION": "us-east-1"}, data_dir=True).returncode, 0)
+
+    def test_half_a_key_pair_is_an_error(self):
+        result = self.sf("tail", "cred", env={"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE"}, data_dir=True)
+        self.assertEqual(result.returncode, 1, result)
+        self.assertIn("AWS_ACCESS_KEY_ID is set in the environment but AWS_SECRET_ACCESS_KEY is not", result.stderr)
+
+    def test_no_credentials_anywhere(self):
+        # --endpoint alone: the data dir is the project's default, where no engine ever ran.
+        result = self.sf("put", "cred", "--format", "lines", input="x\n")
+        self.assertEqual(result.returncode, 1, result)
+        self.assertIn("no credentials for the engine: .streamform/engine/credentials.json does not exist",
+                      result.stderr)
+        self.assertIn("streamform engine start", result.stderr)
 
 
 if __name__ == "__main__":

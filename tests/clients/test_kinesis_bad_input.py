@@ -1,13 +1,14 @@
 """Bad input over raw HTTP (http.client and sockets): every request gets AWS's error type and an
 HTTP status, quickly; nothing crashes or hangs the engine, which must still answer /health after
-each test."""
+each test. Requests are SigV4-signed with the engine's credentials, so that what is checked is
+the engine's handling of the input, past authentication (test_kinesis_auth.py covers that)."""
 import base64
 import json
 import socket
 import time
 import unittest
 
-from engine_fixture import TARGET_PREFIX, b64, start_engine
+from engine_fixture import TARGET_PREFIX, b64, http_head, start_engine
 
 JSON_11 = "application/x-amz-json-1.1"
 
@@ -29,6 +30,14 @@ class BadInput(unittest.TestCase):
         status, body = self.engine.kinesis(operation, payload, raw=raw, headers=headers, timeout=10)
         self.assertLess(time.monotonic() - started, 5, f"{operation} took too long")
         return status, body
+
+    def signed_head(self, operation, body, unsigned=None, host="x"):
+        """The head of a signed Kinesis request for a raw socket. `unsigned` headers (Content-Length,
+        Transfer-Encoding, ...) are added after signing, as HTTP clients add them."""
+        headers = self.engine.sign("POST", "/", body, {"X-Amz-Target": TARGET_PREFIX + operation,
+                                                        "Content-Type": JSON_11}, host=host)
+        headers.update(unsigned or {})
+        return http_head("POST", "/", headers)
 
     def assertError(self, status, body, want_status, want_type, message_part=None):
         self.assertIsInstance(body, dict, body)
@@ -117,7 +126,7 @@ class BadInput(unittest.TestCase):
         status, body = self.call("NoSuchOperation", {})
         self.assertError(status, body, 400, "UnknownOperationException")
         status, _, raw = self.engine.request("POST", "/", b"{}", {"X-Amz-Target": "DynamoDB_20120810.ListTables",
-                                                                  "Content-Type": JSON_11})
+                                                                  "Content-Type": JSON_11}, service="dynamodb")
         self.assertEqual(status, 400)
         self.assertEqual(json.loads(raw)["__type"], "UnknownOperationException")
         # Every stream operation of the model that the engine does not serve is refused the same way.
@@ -127,9 +136,15 @@ class BadInput(unittest.TestCase):
                 self.assertError(status, body, 400, "UnknownOperationException")
 
     def test_no_target_and_unknown_paths(self):
-        status, _, raw = self.engine.request("POST", "/", b"{}", {"Content-Type": JSON_11})
-        self.assertEqual(status, 404, raw)
+        # Without X-Amz-Target a request is not a Kinesis call. Once the engine serves S3 on the
+        # same port such requests are S3's (POST / is then S3's 405 MethodNotAllowed, an unsigned
+        # GET of a key its 403 AccessDenied); before, they were 404. Either way: refused, not served.
+        status, _, raw = self.engine.request("POST", "/", b"{}", {"Content-Type": JSON_11}, service="kinesis")
+        self.assertIn(status, (404, 405), raw)
         status, _, raw = self.engine.request("GET", "/no/such/path")
+        self.assertIn(status, (403, 404), raw)
+        status, _, raw = self.engine.request("POST", "/_streamform/nothing", b"{}",
+                                             {"Content-Type": "application/json"})
         self.assertEqual(status, 404, raw)
 
     def test_cbor_is_refused_with_a_hint(self):
@@ -227,10 +242,11 @@ class BadInput(unittest.TestCase):
     # --- HTTP itself ----------------------------------------------------------------------------
 
     def test_oversized_body_is_refused_before_it_is_sent(self):
+        size = 20 * 1024 * 1024
+        head = self.signed_head("PutRecords", b" " * size, {"Content-Length": str(size)}, host="127.0.0.1")
         started = time.monotonic()
         with socket.create_connection(("127.0.0.1", self.engine.port), timeout=5) as sock:
-            sock.sendall((f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: {TARGET_PREFIX}PutRecords\r\n"
-                          f"Content-Type: {JSON_11}\r\nContent-Length: {20 * 1024 * 1024}\r\n\r\n").encode())
+            sock.sendall(head)
             response = b""
             while b"\r\n\r\n" not in response:
                 chunk = sock.recv(65536)
@@ -242,9 +258,10 @@ class BadInput(unittest.TestCase):
         self.assertLess(elapsed, 2, "the 413 should come at once, without waiting for the body")
 
     def test_oversized_body_with_expect_continue(self):
+        size = 20 * 1024 * 1024
+        head = self.signed_head("PutRecords", b" " * size, {"Content-Length": str(size), "Expect": "100-continue"})
         with socket.create_connection(("127.0.0.1", self.engine.port), timeout=5) as sock:
-            sock.sendall((f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}PutRecords\r\n"
-                          f"Content-Length: {20 * 1024 * 1024}\r\nExpect: 100-continue\r\n\r\n").encode())
+            sock.sendall(head)
             response = sock.recv(65536)
         self.assertTrue(response.startswith(b"HTTP/1.1 413"), response[:200])
 
@@ -282,6 +299,8 @@ class BadInput(unittest.TestCase):
 
     def test_slow_client_does_not_block_others(self):
         sockets = []
+        stalled_body = b"{\"Limit\": 1}" + b" " * 88  # sent as 5 bytes now and 95 later
+        stalled_head = self.signed_head("ListStreams", stalled_body, {"Content-Length": "100"})
         try:
             # Several clients stop in the middle of a request: header only, half a header, half a body.
             for i in range(8):
@@ -290,8 +309,7 @@ class BadInput(unittest.TestCase):
                 if i % 3 == 0:
                     sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar")
                 elif i % 3 == 1:
-                    sock.sendall((f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}ListStreams\r\n"
-                                  f"Content-Length: 100\r\n\r\n{{\"Lim").encode())
+                    sock.sendall(stalled_head + stalled_body[:5])
                 else:
                     sock.sendall(b"P")
             for _ in range(20):
@@ -300,7 +318,7 @@ class BadInput(unittest.TestCase):
                 self.assertEqual(status, 200, body)
                 self.assertLess(time.monotonic() - started, 1.0, "a stalled client delayed another client")
             # A stalled request can still be finished afterwards.
-            sockets[1].sendall(b"it\": 1}" + b" " * 88)  # 5 + 7 + 88 = Content-Length 100
+            sockets[1].sendall(stalled_body[5:])
             response = sockets[1].recv(65536)
             self.assertTrue(response.startswith(b"HTTP/1.1 200"), response[:200])
         finally:
@@ -310,13 +328,13 @@ class BadInput(unittest.TestCase):
     def test_client_disconnecting_mid_request(self):
         for _ in range(5):
             with socket.create_connection(("127.0.0.1", self.engine.port), timeout=5) as sock:
-                sock.sendall((f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}PutRecords\r\n"
-                              f"Content-Length: 5000\r\n\r\n{{\"StreamName\": \"bad\"").encode())
+                start = b"{\"StreamName\": \"bad\""  # of a 5,000-byte body, signed whole
+                whole = start + b" " * (5000 - len(start) - 1) + b"}"
+                sock.sendall(self.signed_head("PutRecords", whole, {"Content-Length": "5000"}) + start)
             # Sent a whole request and left without reading the answer.
             with socket.create_connection(("127.0.0.1", self.engine.port), timeout=5) as sock:
                 body = json.dumps({"StreamName": "bad", "PartitionKey": "k", "Data": "eA=="}).encode()
-                sock.sendall((f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}PutRecord\r\n"
-                              f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+                sock.sendall(self.signed_head("PutRecord", body, {"Content-Length": str(len(body))}) + body)
         status, body = self.call("DescribeStreamSummary", {"StreamName": "bad"})
         self.assertEqual(status, 200, body)
 
@@ -324,8 +342,7 @@ class BadInput(unittest.TestCase):
         requests = b""
         for name in ("pipe-a", "pipe-b", "pipe-c"):
             body = json.dumps({"StreamName": name}).encode()
-            requests += (f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}DescribeStreamSummary\r\n"
-                         f"Content-Type: {JSON_11}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+            requests += self.signed_head("DescribeStreamSummary", body, {"Content-Length": str(len(body))}) + body
         with socket.create_connection(("127.0.0.1", self.engine.port), timeout=5) as sock:
             sock.sendall(requests)
             received = b""
@@ -355,8 +372,7 @@ class BadInput(unittest.TestCase):
         body = json.dumps({"StreamName": "bad", "PartitionKey": "chunked", "Data": b64("c")}).encode()
         with socket.create_connection(("127.0.0.1", self.engine.port), timeout=5) as sock:
             chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 7]), body[i:i + 7]) for i in range(0, len(body), 7))
-            sock.sendall((f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}PutRecord\r\n"
-                          f"Content-Type: {JSON_11}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+            sock.sendall(self.signed_head("PutRecord", body, {"Transfer-Encoding": "chunked", "Connection": "close"})
                          + chunks + b"0\r\n\r\n")
             response = b""
             while True:

@@ -129,5 +129,18 @@ class Graph(unittest.TestCase):
         self.assertIn("circular dependency: ", result.stderr)
 
 
+class Env(unittest.TestCase):
+    def test_bad_format_is_a_usage_error(self):
+        self.assertEqual(streamform("env", "--format", "yaml").returncode, 64)
+
+    def test_no_credentials_says_to_start_the_engine(self):
+        result = streamform("--project", "/nonexistent-dir", "env")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("no engine credentials in /nonexistent-dir/.streamform/engine/credentials.json: "
+                      "start the engine first (`streamform --project /nonexistent-dir engine start`)",
+                      result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

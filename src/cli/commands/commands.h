@@ -13,5 +13,6 @@ void RegisterGraph(CLI::App& app, Context& context);
 void RegisterEngine(CLI::App& app, Context& context);
 void RegisterPut(CLI::App& app, Context& context);
 void RegisterTail(CLI::App& app, Context& context);
+void RegisterEnv(CLI::App& app, Context& context);
 
 }  // namespace sf::cli

@@ -89,7 +89,8 @@ void Run(Context& context, const EngineArgs& args) {
   std::cerr << "streamform engine listening on http://" << args.address << ":" << engine->port()
             << (loopback ? " (loopback only)" : " (reachable from other machines)") << ", data in "
             << dir << ", " << (args.no_auth ? "SigV4 NOT checked (--no-auth)" : "SigV4 required")
-            << "; credentials: eval \"$(streamform env)\"\n";
+            << "; credentials: eval \"$(streamform env"
+            << (args.data_dir.empty() ? std::string() : " --data-dir '" + dir + "'") << ")\"\n";
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   logger.Info("signal received", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});

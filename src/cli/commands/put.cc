@@ -5,8 +5,10 @@
 //                                 object; lines: each line as it is
 //   --key FIELD                   the field (column) whose value is the partition key;
 //                                 without it, keys are random, spreading records over shards
+//   --endpoint URL, --data-dir DIR  which engine, and whose credentials sign (cli/endpoint.h)
 // Records go in PutRecords batches of up to 500 records and 5 MiB; throttled records are
-// retried with backoff. Exit 0 when every record was stored, 1 otherwise.
+// retried with backoff. A refused signature or an unreachable engine stops the run (the rest
+// count as failed). Exit 0 when every record was stored, 1 otherwise.
 
 #include <chrono>
 #include <fstream>
@@ -29,6 +31,7 @@ struct PutOptions {
   std::string format = "jsonl";
   std::string key;
   std::string endpoint;
+  std::string data_dir;
 };
 
 struct Record {
@@ -132,9 +135,15 @@ class RecordReader {
   std::ostream& err_;
 };
 
+struct BatchOutcome {
+  size_t failed = 0;
+  bool stop = false;  // no later batch can succeed: the engine is unreachable or refused us
+};
+
 // Sends one batch, retrying throttled records; returns how many failed for good.
-size_t SendBatch(client::KinesisClient& kinesis, const std::string& stream,
-                 std::vector<const Record*> batch, std::ostream& err) {
+BatchOutcome SendBatch(client::KinesisClient& kinesis, const EngineAccess& access,
+                       const std::string& stream, std::vector<const Record*> batch,
+                       std::ostream& err) {
   for (int attempt = 0; attempt < 8 && !batch.empty(); ++attempt) {
     if (attempt > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(100 << std::min(attempt, 5)));
@@ -145,8 +154,9 @@ size_t SendBatch(client::KinesisClient& kinesis, const std::string& stream,
     auto reply = kinesis.Call("PutRecords", {{"StreamName", stream}, {"Records", records}});
     if (!reply) {
       if (reply.error().type == "ProvisionedThroughputExceededException") continue;
-      err << "streamform: " << reply.error().type << ": " << reply.error().message << "\n";
-      return batch.size();
+      ReportKinesisError(err, reply.error(), access);
+      return {batch.size(),
+              client::IsAuthError(reply.error()) || reply.error().type == "ConnectionError"};
     }
     std::vector<const Record*> retry;
     const auto& results = (*reply)["Records"];
@@ -162,7 +172,7 @@ size_t SendBatch(client::KinesisClient& kinesis, const std::string& stream,
     batch = std::move(retry);
   }
   if (!batch.empty()) err << batch.size() << " record(s) still throttled after 8 attempts\n";
-  return batch.size();
+  return {batch.size(), false};
 }
 
 void RunPut(Context& context, const PutOptions& options) {
@@ -182,22 +192,38 @@ void RunPut(Context& context, const PutOptions& options) {
       read_ok = reader.Read(in, file, records) && read_ok;
     }
   }
-  client::KinesisClient kinesis(EngineEndpoint(context, options.endpoint));
+  auto access = ResolveEngineAccess(context, options.endpoint, options.data_dir);
+  if (!access) {
+    *context.err << "streamform: " << access.error().message << "\n";
+    context.exit_code = kExitFailed;
+    return;
+  }
+  client::KinesisClient kinesis(access->endpoint, access->credentials, access->region);
   size_t failed = 0;
+  size_t sent = 0;  // records handed to SendBatch
   constexpr size_t kMaxBatchBytes = 5 * 1024 * 1024;
   std::vector<const Record*> batch;
   size_t batch_bytes = 0;
+  bool stopped = false;
+  auto send = [&] {
+    BatchOutcome outcome = SendBatch(kinesis, *access, options.stream, batch, *context.err);
+    failed += outcome.failed;
+    sent += batch.size();
+    stopped = outcome.stop;
+    batch.clear();
+    batch_bytes = 0;
+  };
   for (const auto& record : records) {
     size_t bytes = record.data.size() + record.key.size();
     if (!batch.empty() && (batch.size() == 500 || batch_bytes + bytes > kMaxBatchBytes)) {
-      failed += SendBatch(kinesis, options.stream, batch, *context.err);
-      batch.clear();
-      batch_bytes = 0;
+      send();
+      if (stopped) break;
     }
     batch.push_back(&record);
     batch_bytes += bytes;
   }
-  if (!batch.empty()) failed += SendBatch(kinesis, options.stream, batch, *context.err);
+  if (!stopped && !batch.empty()) send();
+  failed += records.size() - sent;  // not sent: the run stopped
   size_t stored = records.size() - failed;
   if (context.json()) {
     *context.out
@@ -223,6 +249,9 @@ void RegisterPut(CLI::App& app, Context& context) {
   command->add_option("--key", options->key, "Field or column whose value is the partition key");
   command->add_option("--endpoint", options->endpoint,
                       "The engine's URL (default: the project's running engine)");
+  command->add_option("--data-dir", options->data_dir,
+                      "The engine's data dir: its credentials sign the requests (default: "
+                      "<project>/.streamform/engine)");
   command->callback([&context, options] { RunPut(context, *options); });
 }
 

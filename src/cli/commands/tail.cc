@@ -8,6 +8,7 @@
 //   --follow, -f               keep waiting for new records until interrupted
 //   --show data|json           the data as text (default), or one JSON object per record
 //                              with shard, sequence number, partition key, arrival and data
+//   --endpoint URL, --data-dir DIR  which engine, and whose credentials sign (cli/endpoint.h)
 // Per-key order holds across reshards: a child shard is read only after all its parents have
 // been read to their end. Without --follow, tail exits 0 once every shard is caught up.
 
@@ -35,6 +36,7 @@ struct TailOptions {
   bool follow = false;
   std::string show = "data";
   std::string endpoint;
+  std::string data_dir;
 };
 
 volatile std::sig_atomic_t g_interrupted = 0;
@@ -46,8 +48,11 @@ struct Reader {
 
 class Tailer {
  public:
-  Tailer(Context& context, const TailOptions& options)
-      : context_(context), options_(options), kinesis_(EngineEndpoint(context, options.endpoint)) {}
+  Tailer(Context& context, const TailOptions& options, const EngineAccess& access)
+      : context_(context),
+        options_(options),
+        access_(access),
+        kinesis_(access.endpoint, access.credentials, access.region) {}
 
   bool Run() {
     auto shards = kinesis_.Call("ListShards", {{"StreamName", options_.stream}});
@@ -80,7 +85,7 @@ class Tailer {
 
  private:
   bool Fail(const client::KinesisError& error) {
-    *context_.err << "streamform: " << error.type << ": " << error.message << "\n";
+    ReportKinesisError(*context_.err, error, access_);
     context_.exit_code = kExitFailed;
     return false;
   }
@@ -171,6 +176,7 @@ class Tailer {
 
   Context& context_;
   const TailOptions& options_;
+  const EngineAccess& access_;
   client::KinesisClient kinesis_;
   std::map<std::string, std::vector<std::string>> parents_;
   std::set<std::string> known_, started_, finished_;
@@ -196,6 +202,9 @@ void RegisterTail(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"data", "json"}));
   command->add_option("--endpoint", options->endpoint,
                       "The engine's URL (default: the project's running engine)");
+  command->add_option("--data-dir", options->data_dir,
+                      "The engine's data dir: its credentials sign the requests (default: "
+                      "<project>/.streamform/engine)");
   command->callback([&context, options] {
     bool by_sequence = options->from == "at-sequence" || options->from == "after-sequence";
     if (by_sequence && (options->shard.empty() || options->sequence.empty())) {
@@ -203,8 +212,14 @@ void RegisterTail(CLI::App& app, Context& context) {
       context.exit_code = kExitUsage;
       return;
     }
+    auto access = ResolveEngineAccess(context, options->endpoint, options->data_dir);
+    if (!access) {
+      *context.err << "streamform: " << access.error().message << "\n";
+      context.exit_code = kExitFailed;
+      return;
+    }
     std::signal(SIGINT, [](int) { g_interrupted = 1; });
-    Tailer(context, *options).Run();
+    Tailer(context, *options, *access).Run();
   });
 }
 

@@ -23,8 +23,7 @@ namespace sf::engine {
 
 class RequestAuthenticator {
  public:
-  // `clock` must outlive this object; it is the engine's clock, so a virtual clock moves the
-  // allowed skew window with it.
+  // `clock` (the real clock in the engine) must outlive this object.
   RequestAuthenticator(bool enabled, auth::EngineCredentials credentials, const Clock* clock);
 
   // Verifies `request` as a call to `service` ("kinesis", "s3", "streamform"). `body` is the

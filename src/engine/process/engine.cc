@@ -41,8 +41,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
 
   auto credentials = auth::LoadOrCreateEngineCredentials(options.data_dir, options.region);
   if (!credentials) return tl::unexpected(credentials.error());
+  // Signatures are checked against the real clock even when streams run on a virtual one: the
+  // SDKs sign with the machine's time, and a test that moves the virtual clock by hours must
+  // not lock its own clients out.
   engine->auth_ = std::make_unique<RequestAuthenticator>(options.auth, std::move(*credentials),
-                                                         engine->clock_.get());
+                                                         &engine->real_clock_);
 
   StreamServiceOptions stream_options;
   stream_options.data_dir = options.data_dir;
@@ -111,6 +114,7 @@ Engine::~Engine() { Stop(); }
 
 void Engine::Stop() {
   if (stopped_.exchange(true)) return;
+  if (!server_) return;  // Start failed before serving: the members clean up after themselves
   logger_.Info("engine stopping");
   server_->Stop();  // in-flight requests finish; their acknowledgements are already durable
   {

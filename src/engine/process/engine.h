@@ -88,6 +88,7 @@ class Engine {
   const EngineOptions options_;
   Logger& logger_;
   std::unique_ptr<Clock> clock_;
+  RealClock real_clock_;  // for SigV4 time checks, whatever clock_ is
   VirtualClock* virtual_clock_ = nullptr;  // clock_, when virtual
   std::unique_ptr<StreamService> streams_;
   std::unique_ptr<Committer> committer_;

@@ -1,5 +1,6 @@
 #include "engine/api/s3/payload_decoder.h"
 
+#include <cctype>
 #include <charconv>
 
 #include "auth/sigv4_types.h"
@@ -35,10 +36,16 @@ tl::expected<void, std::string> UnsignedChunkReader::EndOfLine() {
     if (!line.empty()) return Fail("chunk data longer than its size");
     state_ = State::kSizeLine;
   } else if (state_ == State::kTrailer) {
+    size_t colon = line.find(':');
     if (line.empty()) {
       state_ = State::kDone;
-    } else if (line.find(':') == std::string_view::npos) {
+    } else if (colon == std::string_view::npos) {
       return Fail("bad trailer line");
+    } else {
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      trailers_.emplace_back(std::string(line.substr(0, colon)), std::string(value));
     }
   }
   line_.clear();
@@ -77,6 +84,13 @@ tl::expected<void, std::string> UnsignedChunkReader::Feed(std::string_view piece
   return {};
 }
 
+std::optional<std::string> UnsignedChunkReader::Trailer(std::string_view name) const {
+  for (const auto& [n, v] : trailers_) {
+    if (auth::EqualsIgnoreCase(n, name)) return v;
+  }
+  return std::nullopt;
+}
+
 ApiResult<std::unique_ptr<PayloadDecoder>> PayloadDecoder::For(const HttpRequest& head,
                                                                const auth::Authenticated& auth) {
   std::unique_ptr<PayloadDecoder> decoder(new PayloadDecoder());
@@ -106,6 +120,29 @@ ApiResult<std::unique_ptr<PayloadDecoder>> PayloadDecoder::For(const HttpRequest
     decoder->expected_sha256_ = std::string(hash);
     decoder->sha256_.emplace();
   }
+  // A flexible checksum: its value in a header, or announced as a trailer.
+  for (const auto& [name, value] : head.headers) {
+    if (auto algorithm = ChecksumAlgorithmOfHeader(name)) {
+      decoder->checksum_algorithm_ = *algorithm;
+      decoder->checksum_expected_ = value;
+    }
+  }
+  if (const std::string* trailer = head.Header("x-amz-trailer")) {
+    auto algorithm = ChecksumAlgorithmOfHeader(*trailer);
+    if (!algorithm || decoder->mode_ != Mode::kUnsignedChunks) {
+      return ApiFail("InvalidRequest",
+                     "The value specified in the x-amz-trailer header is not "
+                     "supported");
+    }
+    decoder->checksum_algorithm_ = *algorithm;
+  }
+  if (!decoder->checksum_algorithm_.empty()) {
+    decoder->checksum_ = Checksum::For(decoder->checksum_algorithm_);
+    if (!decoder->checksum_) {
+      return ApiFail("InvalidRequest", "x-amz-checksum-" + decoder->checksum_algorithm_ +
+                                           " is not a checksum algorithm S3 supports");
+    }
+  }
   if (decoder->mode_ != Mode::kPlain && !decoder->declared_length_) {
     return ApiFail("MissingContentLength", "You must provide the Content-Length HTTP header.", 411);
   }
@@ -126,6 +163,7 @@ ApiResult<std::string_view> PayloadDecoder::Feed(std::string_view slice) {
     data = buffer_;
   }
   if (sha256_) sha256_->Update(data);
+  if (checksum_) checksum_->Update(data);
   decoded_bytes_ += data.size();
   if (declared_length_ && decoded_bytes_ > *declared_length_) {
     return tl::unexpected(Incomplete("the body is longer than x-amz-decoded-content-length"));
@@ -150,7 +188,26 @@ ApiResult<void> PayloadDecoder::Finish() {
     return ApiFail("XAmzContentSHA256Mismatch",
                    "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
+  if (checksum_) {
+    std::string header = "x-amz-checksum-" + checksum_algorithm_;
+    if (!checksum_expected_) checksum_expected_ = unsigned_.Trailer(header);
+    if (!checksum_expected_) {
+      return ApiFail("InvalidRequest", "The trailer " + header + " was announced but not sent");
+    }
+    checksum_computed_ = checksum_->Finish();
+    if (checksum_computed_ != *checksum_expected_) {
+      std::string upper = checksum_algorithm_;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return ApiFail("BadDigest",
+                     "The " + upper + " you specified did not match the calculated checksum.");
+    }
+  }
   return {};
+}
+
+std::optional<std::pair<std::string, std::string>> PayloadDecoder::checksum_header() const {
+  if (!checksum_ || checksum_computed_.empty()) return std::nullopt;
+  return std::make_pair("x-amz-checksum-" + checksum_algorithm_, checksum_computed_);
 }
 
 }  // namespace sf::engine::s3

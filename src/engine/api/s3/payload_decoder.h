@@ -10,16 +10,21 @@
 //   - with auth disabled, a signed aws-chunked body whose key the engine does not know is
 //     de-chunked without checking its signatures.
 // In every aws-chunked form x-amz-decoded-content-length, when given, must match the bytes
-// decoded (IncompleteBody otherwise). Not thread-safe: one per request.
+// decoded (IncompleteBody otherwise). A flexible checksum the client declares, in a header
+// (x-amz-checksum-crc32: ...) or as a trailer (x-amz-trailer: x-amz-checksum-crc32), is computed
+// over the decoded bytes and must match (BadDigest otherwise). Not thread-safe: one per request.
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "auth/chunked.h"
 #include "auth/crypto.h"
 #include "auth/verifier.h"
+#include "engine/api/s3/checksum.h"
 #include "engine/api_error.h"
 #include "engine/server/http_server.h"
 
@@ -33,9 +38,12 @@ class UnsignedChunkReader {
   // Appends the data in `piece` to *out. Fails with a message on malformed framing.
   tl::expected<void, std::string> Feed(std::string_view piece, std::string* out);
   bool done() const { return state_ == State::kDone; }
+  // The value of trailer `name` (case-insensitive), once done.
+  std::optional<std::string> Trailer(std::string_view name) const;
 
  private:
   enum class State { kSizeLine, kData, kDataEnd, kTrailer, kDone, kFailed };
+  std::vector<std::pair<std::string, std::string>> trailers_;
   tl::expected<void, std::string> Fail(std::string message);
   tl::expected<void, std::string> EndOfLine();
 
@@ -57,6 +65,9 @@ class PayloadDecoder {
   // declared one, or the body's SHA-256 is not the signed one.
   ApiResult<void> Finish();
   uint64_t decoded_bytes() const { return decoded_bytes_; }
+  // After a successful Finish: the checksum header S3 echoes in its response
+  // ("x-amz-checksum-crc32", value), if the client declared one.
+  std::optional<std::pair<std::string, std::string>> checksum_header() const;
 
  private:
   enum class Mode { kPlain, kSignedChunks, kUnsignedChunks };
@@ -70,6 +81,10 @@ class PayloadDecoder {
   std::optional<uint64_t> declared_length_;  // x-amz-decoded-content-length
   uint64_t decoded_bytes_ = 0;
   std::string buffer_;
+  std::unique_ptr<Checksum> checksum_;
+  std::string checksum_algorithm_;                // lowercase, e.g. "crc32"
+  std::optional<std::string> checksum_expected_;  // from the header; else from the trailer
+  std::string checksum_computed_;
 };
 
 }  // namespace sf::engine::s3

@@ -45,11 +45,12 @@ class PutSink : public BodySink {
     }
     std::shared_ptr<ObjectWriter> writer = std::move(writer_);  // std::function copies
     api_.pool_.Submit([writer, route = route_, id = request_id_, md5 = expected_md5_,
-                       respond = std::move(respond)] {
+                       checksum = decoder_->checksum_header(), respond = std::move(respond)] {
       auto info = writer->Commit(md5);
       if (!info) return respond(StoreErrorResponse(info.error(), route.bucket, route.key, id));
       HttpResponse response = Response(200, id);
       response.headers.emplace_back("ETag", info->etag);
+      if (checksum) response.headers.push_back(*checksum);
       respond(std::move(response));
     });
   }
@@ -126,7 +127,9 @@ BodyPlan S3Api::StreamedPut(const HttpRequest& head, S3Request route, std::strin
     }
     writer = store_.NewPartWriter(route.bucket, route.key, std::string(*upload_id), *part);
   } else {
-    writer = store_.NewObjectWriter(route.bucket, route.key, MetadataFromHeaders(head));
+    ObjectMetadata metadata = MetadataFromHeaders(head);
+    if (auto too_large = CheckMetadataSize(metadata)) return refuse(*too_large);
+    writer = store_.NewObjectWriter(route.bucket, route.key, metadata);
   }
   if (!writer) {
     plan.answer = StoreErrorResponse(writer.error(), route.bucket, route.key, request_id);

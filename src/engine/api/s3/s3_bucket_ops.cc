@@ -123,6 +123,14 @@ HttpResponse S3Api::ListObjects(Call& call, bool v2) {
       list.continuation_token = std::string(*token);
   } else {
     list.start_after = std::string(route.Param("marker").value_or(""));
+    // A marker that is a common prefix (the NextMarker of a delimited page) covers every key
+    // under it, as in S3: skip past them all. Keys are UTF-8, which never holds 0xFF.
+    if (!list.delimiter.empty() && list.start_after.size() >= list.delimiter.size() &&
+        list.start_after.compare(0, list.prefix.size(), list.prefix) == 0 &&
+        list.start_after.compare(list.start_after.size() - list.delimiter.size(),
+                                 list.delimiter.size(), list.delimiter) == 0) {
+      list.start_after += "\xFF\xFF\xFF\xFF";
+    }
   }
   auto result = store_.ListObjectsV2(route.bucket, list);
   if (!result) {
@@ -143,7 +151,7 @@ HttpResponse S3Api::ListObjects(Call& call, bool v2) {
     if (!list.start_after.empty()) xml.Element("StartAfter", Listed(list.start_after, url));
     xml.Element("KeyCount", result->key_count);
   } else {
-    xml.Element("Marker", Listed(list.start_after, url));
+    xml.Element("Marker", Listed(route.Param("marker").value_or(""), url));
   }
   xml.Element("MaxKeys", *max_keys);
   if (!list.delimiter.empty()) xml.Element("Delimiter", Listed(list.delimiter, url));

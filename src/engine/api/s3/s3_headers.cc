@@ -61,6 +61,14 @@ ObjectMetadata MetadataFromHeaders(const HttpRequest& request) {
   return metadata;
 }
 
+std::optional<ApiError> CheckMetadataSize(const ObjectMetadata& metadata) {
+  size_t bytes = 0;
+  for (const auto& [name, value] : metadata.user) bytes += name.size() + value.size();
+  if (bytes <= kMaxUserMetadataBytes) return std::nullopt;
+  return ApiError{"MetadataTooLarge",
+                  "Your metadata headers exceed the maximum allowed metadata size.", 400};
+}
+
 Conditions ConditionsFromHeaders(const HttpRequest& request, std::string_view prefix,
                                  int64_t now_ms) {
   std::string p(prefix);

@@ -21,6 +21,11 @@ inline constexpr std::string_view kDefaultContentType = "binary/octet-stream";
 // with REPLACE.
 ObjectMetadata MetadataFromHeaders(const HttpRequest& request);
 
+// S3's limit on user metadata: the x-amz-meta-* names (without the prefix) and values together.
+inline constexpr size_t kMaxUserMetadataBytes = 2048;
+// The MetadataTooLarge error when `metadata` is over the limit.
+std::optional<ApiError> CheckMetadataSize(const ObjectMetadata& metadata);
+
 // If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since (with `prefix`
 // "x-amz-copy-source-" the copy-source forms). Unparseable dates are ignored, as S3 does.
 Conditions ConditionsFromHeaders(const HttpRequest& request, std::string_view prefix,

@@ -29,8 +29,9 @@ std::optional<int> IntParam(const S3Request& route, std::string_view name, int f
 }  // namespace
 
 HttpResponse S3Api::CreateMultipartUpload(Call& call) {
-  auto upload = store_.CreateMultipartUpload(call.route.bucket, call.route.key,
-                                             MetadataFromHeaders(call.request));
+  ObjectMetadata metadata = MetadataFromHeaders(call.request);
+  if (auto too_large = CheckMetadataSize(metadata)) return RequestError(call, *too_large);
+  auto upload = store_.CreateMultipartUpload(call.route.bucket, call.route.key, metadata);
   if (!upload) return StoreError(call, upload.error());
   std::string body;
   XmlWriter xml(body);

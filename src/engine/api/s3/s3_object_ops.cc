@@ -97,6 +97,7 @@ HttpResponse S3Api::CopyObject(Call& call) {
   } else if (*directive == "REPLACE") {
     copy.directive = MetadataDirective::kReplace;
     copy.metadata = MetadataFromHeaders(call.request);
+    if (auto too_large = CheckMetadataSize(copy.metadata)) return RequestError(call, *too_large);
   } else {
     return RequestError(call, {"InvalidArgument", "Unknown metadata directive.", 400});
   }

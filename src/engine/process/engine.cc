@@ -5,6 +5,7 @@
 #include "auth/auth_errors.h"
 #include "base/json_writer.h"
 #include "engine/api/json_request.h"
+#include "engine/api/s3/s3_response.h"
 
 namespace sf::engine {
 
@@ -78,17 +79,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
   server_options.port = options.port;
   server_options.io_threads = options.io_threads;
   server_options.max_body_bytes = 8 * 1024 * 1024;  // a full PutRecords (5 MiB of data) base64'd
-  server_options.refusal = [](int status, std::string_view reason) {
-    const char* type = status == 413   ? "RequestEntityTooLargeException"
-                       : status == 431 ? "RequestHeaderFieldsTooLargeException"
-                       : status == 408 ? "RequestTimeoutException"
-                                       : "SerializationException";
-    std::string message(reason);
-    if (status == 413) message += ": the engine accepts request bodies of up to 8 MiB";
-    return JsonError(status, type, message);
+  Engine* self = engine.get();
+  server_options.refusal = [self](int status, std::string_view reason, const HttpRequest& partial) {
+    return self->Refusal(status, reason, partial);
   };
   server_options.max_streamed_body_bytes = s3::kMaxPutWireBytes;
-  Engine* self = engine.get();
   server_options.classify = [self](const HttpRequest& head) { return self->Classify(head); };
   engine->server_ =
       std::make_unique<HttpServer>(server_options, [self](HttpRequest&& request, Respond respond) {
@@ -152,6 +147,21 @@ std::optional<HttpResponse> Engine::Authenticate(const HttpRequest& request,
                 {"service", std::string(service)},
                 {"remote", request.remote_address}});
   return KinesisApi::ErrorResponse({error.type, error.message, error.http_status});
+}
+
+HttpResponse Engine::Refusal(int status, std::string_view reason,
+                             const HttpRequest& partial) const {
+  if (!partial.path.empty() && IsS3(partial)) {
+    return s3::ServerRefusalResponse(status, reason, partial.path);
+  }
+  const char* type = status == 413   ? "RequestEntityTooLargeException"
+                     : status == 431 ? "RequestHeaderFieldsTooLargeException"
+                     : status == 408 ? "RequestTimeoutException"
+                     : status == 503 ? "ServiceUnavailableException"
+                                     : "SerializationException";
+  std::string message(reason);
+  if (status == 413) message += ": the engine accepts request bodies of up to 8 MiB";
+  return JsonError(status, type, message);
 }
 
 bool Engine::IsS3(const HttpRequest& request) const {

@@ -73,6 +73,9 @@ class Engine {
   Engine(const EngineOptions& options, Logger& logger) : options_(options), logger_(logger) {}
   void Route(HttpRequest&& request, Respond respond);
   BodyPlan Classify(const HttpRequest& head);
+  // The server's own refusals, in the protocol of the API the request was for: S3's XML for S3,
+  // Kinesis-style JSON otherwise (and when not even the request line could be read).
+  HttpResponse Refusal(int status, std::string_view reason, const HttpRequest& partial) const;
   // True when `request` is for S3 rather than Kinesis or the engine's own routes.
   bool IsS3(const HttpRequest& request) const;
   void AppendS3Metrics(std::string& out) const;
@@ -88,7 +91,7 @@ class Engine {
   const EngineOptions options_;
   Logger& logger_;
   std::unique_ptr<Clock> clock_;
-  RealClock real_clock_;  // for SigV4 time checks, whatever clock_ is
+  RealClock real_clock_;                   // for SigV4 time checks, whatever clock_ is
   VirtualClock* virtual_clock_ = nullptr;  // clock_, when virtual
   std::unique_ptr<StreamService> streams_;
   std::unique_ptr<Committer> committer_;

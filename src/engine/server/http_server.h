@@ -84,23 +84,28 @@ using Handler = std::function<void(HttpRequest&& request, Respond respond)>;
 // Receives the body of a streamed request (S3 PutObject, UploadPart) instead of it being
 // buffered into HttpRequest::body. Created by the classify hook for one request; every call
 // happens on that connection's I/O thread, in this order: Write* then exactly one of Finish or
-// Abort. The sink is destroyed after that (possibly later, if it handed `respond` elsewhere).
+// Abort. The sink is destroyed after that (possibly later, if it handed `respond` elsewhere):
+// the server keeps it until the response to its request is written or the connection closes,
+// and destroys it on the I/O thread; work handed elsewhere by Finish must not rely on it.
+// Exceptions (not expected: see base/result.h) are caught: a throwing Write or Finish gets a 500
+// like a throwing Handler (after a Write, the sink is then aborted); one from Abort is dropped.
 class BodySink {
  public:
   virtual ~BodySink() = default;
-  // One slice of the body, in order, after HTTP framing (Content-Length or chunked) is removed.
-  // The bytes are only valid during the call. The server reads the next slice from the socket
-  // only after Write returns, so a sink that is slow to take data slows the client through TCP
-  // and memory stays at one read buffer per connection. Returning a response stops the upload:
-  // the server sends it and closes the connection (the rest of the body is never read), and
-  // neither Finish nor Abort follows.
+  // One slice of the body, in order, after HTTP framing (Content-Length or chunked) is removed:
+  // never empty, at most one socket read (64 KiB). The bytes are only valid during the call. The
+  // server reads the next slice from the socket only after Write returns, so a sink that is slow to
+  // take data slows the client through TCP and memory stays at one read buffer per connection.
+  // Returning a response stops the upload: the server sends it and closes the connection (the rest
+  // of the body is never read), and neither Finish nor Abort follows.
   virtual std::optional<HttpResponse> Write(std::string_view slice) = 0;
   // The body is complete; `head` is the request (body empty, chunked trailers appended to its
   // headers). Answer through `respond` exactly as a Handler does, from any thread.
   virtual void Finish(HttpRequest&& head, Respond respond) = 0;
-  // The request ended without a complete body: the client disconnected, the read timed out,
-  // the framing was malformed, the body grew past the plan's limit, or the server is stopping.
-  // The server has answered if it still could. Discard what was written.
+  // The request ended without a complete body: the client disconnected, the read timed out
+  // (408), the framing was malformed (400), the body grew past the plan's limit (413), or the
+  // server is stopping (503). The server has answered if it still could. Discard what was
+  // written.
   virtual void Abort() = 0;
 };
 
@@ -108,11 +113,14 @@ class BodySink {
 struct BodyPlan {
   // Answer now without reading the body: no 100 Continue is sent, and unless the request has
   // no body the connection closes after this response (lingering, so the client reads it).
+  // Wins over `sink` if both are set (the sink then gets Abort and nothing else).
   std::optional<HttpResponse> answer;
   // Stream the body into this sink; its Finish answers the request. The Handler is not called.
   std::unique_ptr<BodySink> sink;
   // The largest body the sink accepts (Content-Length above it -> 413 before any body byte is
-  // read; a chunked body crossing it -> 413 at that chunk, then Abort).
+  // read; a chunked body crossing it -> 413 at that chunk, then Abort). Only for `sink`; 0
+  // accepts only empty bodies. Capped by the larger of HttpServerOptions::max_streamed_body_bytes
+  // and max_body_bytes (the parser's limit).
   uint64_t max_body_bytes = 0;
   // Neither answer nor sink: buffer the body (max_body_bytes of the options) and call the
   // Handler, as for every request when there is no classify hook.
@@ -125,18 +133,28 @@ struct HttpServerOptions {
   int io_threads = 2;
   size_t max_header_bytes = 16 * 1024;      // request line + fields; more -> 431
   size_t max_body_bytes = 8 * 1024 * 1024;  // bigger bodies -> 413, refused before being read
-  // From a request's first byte until it is complete; exceeded -> 408 and close.
+  // From a request's first byte until it is complete; exceeded -> 408 and close. A streamed
+  // body is bounded by progress instead: from its header on, each read of the socket must
+  // bring a byte within read_timeout (a 5 GiB upload may take minutes).
   std::chrono::milliseconds read_timeout{30000};
   // A keep-alive connection with no request in progress closes after this long; it also bounds
-  // how long a handler may take to respond, and how long a response may take to be written.
+  // how long a handler (or a sink's Finish) may take to respond, and how long a response may
+  // take to be written (a streamed response: each piece).
   std::chrono::milliseconds idle_timeout{60000};
-  // How the server words its own refusals (400, 408, 413, 431), given the status and a short
-  // reason; the status and closing the connection stay the server's. Plain text when unset.
-  // Called on an I/O thread; must not block.
-  std::function<HttpResponse(int status, std::string_view reason)> refusal;
+  // How the server words its own refusals (400, 408, 413, 431, and 503 for an upload cut short
+  // by Stop), given the status, a short reason and as much of the request as was parsed (the
+  // method and target once the request line was read, the header fields read so far: enough to
+  // answer in the protocol of the API called); the status and closing the connection stay the
+  // server's. Plain text when unset. Called on an I/O thread; must not block.
+  std::function<HttpResponse(int status, std::string_view reason, const HttpRequest& partial)>
+      refusal;
   // Called once per request when its head is complete, before any body byte is read and before
-  // 100 Continue is sent; `head.body` is empty. Returns how the body is handled (BodyPlan).
-  // Unset: every request is buffered. Runs on the I/O thread; must not block.
+  // 100 Continue is sent; `head.body` is empty (`remote_address` is set). Returns how the body
+  // is handled (BodyPlan). Unset: every request is buffered. Runs on the connection's I/O
+  // thread (so concurrently for connections on different threads, like the Handler); must not
+  // block. Requests refused for their header (400, 431, or a Content-Length over the larger of
+  // max_body_bytes and max_streamed_body_bytes) never reach it; a hook that throws gets its
+  // request a 500 answer.
   std::function<BodyPlan(const HttpRequest& head)> classify;
   // The largest body any streamed plan may allow (Beast needs its parser's limit up front).
   uint64_t max_streamed_body_bytes = 5ull << 30;  // S3's single PutObject limit, 5 GiB
@@ -147,14 +165,15 @@ struct HttpServerOptions {
 struct ServerStats {
   uint64_t connections_accepted = 0;
   uint64_t connections_open = 0;
-  uint64_t requests = 0;       // complete requests handed to the handler
+  uint64_t requests = 0;       // complete requests handed to the handler or a sink's Finish
   uint64_t responses_1xx = 0;  // 100 Continue
-  uint64_t responses_2xx = 0;  // responses_* count every final response written, refusals too
+  uint64_t responses_2xx = 0;  // responses_* count every final response written: refusals and
+                               // BodyPlan answers too
   uint64_t responses_3xx = 0;
   uint64_t responses_4xx = 0;
   uint64_t responses_5xx = 0;
-  uint64_t bytes_in = 0;                  // bytes read from sockets
-  uint64_t bytes_out = 0;                 // bytes written to sockets
+  uint64_t bytes_in = 0;                  // bytes read from sockets (streamed bodies too)
+  uint64_t bytes_out = 0;                 // bytes written to sockets (streamed bodies too)
   uint64_t refused_malformed = 0;         // 400
   uint64_t refused_timeout = 0;           // 408
   uint64_t refused_body_too_large = 0;    // 413

@@ -3,15 +3,30 @@
 #include <algorithm>
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace sf::engine {
 
 namespace http = boost::beast::http;
 
-RequestParser::RequestParser(size_t max_header_bytes, size_t max_body_bytes) {
+RequestParser::RequestParser(size_t max_header_bytes, uint64_t max_body_bytes)
+    : request_body_limit_(max_body_bytes) {
   header_limit(static_cast<std::uint32_t>(std::min<size_t>(max_header_bytes, UINT32_MAX)));
-  body_limit(std::uint64_t{max_body_bytes});
+  // Always a number: Beast 1.74 compares Content-Length against the optional, and every length
+  // is greater than boost::none.
+  body_limit(max_body_bytes);
   eager(false);  // put() stops after the header, so the caller can act on it first
+}
+
+bool RequestParser::LimitBody(uint64_t limit) {
+  request_body_limit_ = std::min(request_body_limit_, limit);
+  auto length = content_length();
+  return !length || *length <= request_body_limit_;
+}
+
+void RequestParser::StreamBody() {
+  streaming_ = true;
+  eager(false);  // one slice per put(), so the caller can hand it on before parsing more
 }
 
 void RequestParser::on_request_impl(http::verb, string_view method_str, string_view target,
@@ -50,19 +65,32 @@ void RequestParser::on_header_impl(error_code&) {}
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                                       error_code&) {
-  // Already checked against the body limit by the base parser.
-  if (content_length) request_.body.reserve(static_cast<size_t>(*content_length));
+  // LimitBody has checked the length against this request's limit by now.
+  if (content_length && !streaming_) request_.body.reserve(static_cast<size_t>(*content_length));
 }
 
-size_t RequestParser::on_body_impl(string_view body, error_code&) {
-  request_.body.append(body.data(), body.size());
-  return body.size();
-}
+size_t RequestParser::on_body_impl(string_view body, error_code&) { return TakeBody(body); }
 
-void RequestParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
+void RequestParser::on_chunk_header_impl(std::uint64_t size, string_view, error_code& ec) {
+  // The base parser checks the chunks against the limit it was built with; this request's may
+  // be lower.
+  if (size > request_body_limit_ - chunked_declared_) {
+    ec = http::error::body_limit;
+    return;
+  }
+  chunked_declared_ += size;
+}
 
 size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
-  request_.body.append(body.data(), body.size());
+  return TakeBody(body);
+}
+
+size_t RequestParser::TakeBody(string_view body) {
+  if (streaming_) {
+    slice_ = std::string_view(body.data(), body.size());
+  } else {
+    request_.body.append(body.data(), body.size());
+  }
   return body.size();
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <ctime>
+#include <utility>
 
 #include <boost/beast/http/status.hpp>
 
@@ -107,7 +108,9 @@ bool SerializeResponseHead(const HttpResponse& response, const ResponseFraming& 
   bool bodiless_status = status < 200 || status == 204 || status == 304;
   if (!bodiless_status) {
     out->append("Content-Length: ");
-    if (head_length != nullptr) {
+    if (response.source) {
+      AppendNumber(response.source->size(), out);
+    } else if (head_length != nullptr) {
       out->append(*head_length);
     } else {
       AppendNumber(response.body.size(), out);
@@ -132,6 +135,21 @@ HttpResponse PlainResponse(int status, std::string_view text) {
   response.body.assign(text);
   response.body.push_back('\n');
   return response;
+}
+
+std::string ExceptionText(std::string_view what, std::exception_ptr error) {
+  std::string text(what);
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const std::exception& e) {
+    text.append(": ").append(e.what());
+  } catch (...) {
+  }
+  return text;
+}
+
+HttpResponse ExceptionResponse(std::string_view what, std::exception_ptr error) {
+  return PlainResponse(500, ExceptionText(what, std::move(error)));
 }
 
 }  // namespace sf::engine

@@ -1,7 +1,9 @@
 #pragma once
-// Internal to the server: one accepted connection. It reads a request, hands it to the Handler,
-// writes the response, and only then parses the next request (so pipelined requests are answered
-// in order); it enforces the limits and timeouts of HttpServerOptions.
+// Internal to the server: one accepted connection. It reads a request, asks the classify hook
+// what to do with its body (buffer it for the Handler, stream it into a BodySink, or answer at
+// once), writes the response (streaming a BodySource piece by piece), and only then parses the
+// next request (so pipelined requests are answered in order); it enforces the limits and
+// timeouts of HttpServerOptions.
 //
 // Threading: a session lives on one IoWorker; every member function runs on that worker's
 // thread (ResponseSlot posts there), so the session needs no strand and no lock.
@@ -51,10 +53,12 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase {
     kIdle,       // no byte of the next request yet (idle_timeout)
-    kReading,    // a request is arriving (read_timeout from its first byte)
-    kHandling,   // the handler has it; awaiting Respond (idle_timeout)
-    kWriting,    // writing the response (idle_timeout)
-    kRefusing,   // writing a 4xx the server produced itself; the connection will close
+    kReading,    // a request is arriving (read_timeout from its first byte; for a streamed
+                 // body, from each read)
+    kHandling,   // the handler or sink has it; awaiting Respond (idle_timeout)
+    kWriting,    // writing the response (idle_timeout, per piece of a streamed body)
+    kRefusing,   // writing a last answer while the body is unread or still arriving (a
+                 // refusal, a BodyPlan answer, a sink's Write answer); the connection will close
     kLingering,  // sent our last byte; draining input until EOF so the client sees the response
     kClosed,
   };
@@ -65,17 +69,29 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read();
   void OnRead(const ErrorCode& ec, size_t bytes);
   void ParseBuffered();
-  bool OnHeaderDone();
   void WriteContinue();
+  bool ContinueBeforeEmptyBody();
   void OnContinueWritten(const ErrorCode& ec, size_t bytes);
   void Dispatch();
   void NextRequest();
+  void NewParser();
+  void NoteHead(const HttpRequest& head);
+
+  // The header phase and streamed request bodies (session_body.cc).
+  bool OnHeaderDone();
+  BodyPlan Classify(const HttpRequest& head);
+  void Answer(HttpResponse response);
+  bool DeliverSlice();
+  void AbortSink();
 
   // Writing and deadlines (session_write.cc).
   void WriteResponse(HttpResponse response);
+  void AnswerAndClose(HttpResponse response);
   void Refuse(int status, std::string_view text);
   void RefuseParseError(const ErrorCode& ec);
   void StartWrite(HttpResponse response);
+  Status PullPiece();
+  void WriteBuffers(std::string_view head, std::string_view body);
   void OnWritten(const ErrorCode& ec, size_t bytes);
   void StartLinger();
   void SetDeadline(Clock::duration from_now);
@@ -97,14 +113,24 @@ class Session : public std::enable_shared_from_this<Session> {
   bool write_pending_ = false;
   bool header_done_ = false;  // the current request's header has been acted on
 
+  // The current request's streamed body (BodyPlan::sink). `sink_open_`: the body is still
+  // arriving, so the sink is owed a Finish or an Abort. After Finish (or a Write answer) the
+  // sink is kept until the next request or the session's end, as Finish may have handed
+  // `respond` elsewhere; after Abort it is dropped at once.
+  std::unique_ptr<BodySink> sink_;
+  bool sink_open_ = false;
+
   // The request being answered.
   uint64_t seq_ = 0;
   bool keep_alive_ = false;
   bool http10_ = false;
   bool head_request_ = false;
   bool close_after_write_ = false;
-  HttpResponse response_;  // owns the body while it is written
-  std::string head_;       // serialized status line and headers; capacity reused
+  HttpResponse response_;                       // owns the body (or its source) while it is written
+  std::optional<HttpResponse> after_continue_;  // an answer waiting for its 100 Continue
+  std::string head_;          // serialized status line and headers; capacity reused
+  uint64_t source_left_ = 0;  // bytes of response_.source still to be pulled
+  std::string piece_;         // the piece of response_.source being written
 };
 
 }  // namespace sf::engine

@@ -1,7 +1,9 @@
-// Session: writing responses, refusals, lingering close and the deadline watchdog.
+// Session: writing responses (streamed bodies included), refusals, lingering close and the
+// deadline watchdog.
 
 #include <algorithm>
 #include <array>
+#include <exception>
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -20,11 +22,20 @@ namespace {
 // a reset (closing with unread input makes the kernel send RST).
 constexpr std::chrono::milliseconds kMaxLinger{2000};
 
+// The most of a BodySource pulled for one write (see README.md for how it was chosen).
+constexpr uint64_t kPieceBytes = 256 * 1024;
+
 bool AsksToClose(const HttpResponse& response) {
   for (const auto& [name, value] : response.headers) {
     if (EqualsLower(name, "connection") && EqualsLower(value, "close")) return true;
   }
   return false;
+}
+
+// `response`, or a 500 if its status is not a final one the server may send.
+HttpResponse Checked(HttpResponse response) {
+  if (response.status >= 200 && response.status <= 599) return response;
+  return PlainResponse(500, "the handler produced an invalid status code");
 }
 
 }  // namespace
@@ -34,14 +45,25 @@ void Session::OnResponse(uint64_t seq, HttpResponse response) {
   WriteResponse(std::move(response));
 }
 
+// Writes the answer to a complete request; the connection then carries on unless it must close.
 void Session::WriteResponse(HttpResponse response) {
-  if (response.status < 200 || response.status > 599) {
-    response = PlainResponse(500, "the handler produced an invalid status code");
-  }
+  response = Checked(std::move(response));
   phase_ = Phase::kWriting;
   SetDeadline(core_.options.idle_timeout);
   close_after_write_ = !keep_alive_ || core_.stopping.load() || AsksToClose(response);
   StartWrite(std::move(response));
+}
+
+// Writes the connection's last answer, given while the body is unread or still arriving (a
+// refusal, a BodyPlan answer, a sink's answer), then closes. A sink still owed Finish or Abort
+// is aborted.
+void Session::AnswerAndClose(HttpResponse response) {
+  phase_ = Phase::kRefusing;
+  SetDeadline(std::min(core_.options.read_timeout, core_.options.idle_timeout));
+  keep_alive_ = false;
+  close_after_write_ = true;
+  StartWrite(Checked(std::move(response)));
+  AbortSink();
 }
 
 void Session::RefuseParseError(const ErrorCode& ec) {
@@ -59,19 +81,18 @@ void Session::RefuseParseError(const ErrorCode& ec) {
 
 // Answers with a status of the server's own and closes; the handler never sees the request.
 void Session::Refuse(int status, std::string_view text) {
-  phase_ = Phase::kRefusing;
-  SetDeadline(std::min(core_.options.read_timeout, core_.options.idle_timeout));
-  keep_alive_ = false;
   head_request_ = false;
-  close_after_write_ = true;
   HttpResponse response = PlainResponse(status, text);
   if (core_.options.refusal) {
-    response = core_.options.refusal(status, text);
+    static const HttpRequest kNothingParsed;
+    response = core_.options.refusal(status, text, parser_ ? parser_->request() : kNothingParsed);
     response.status = status;
   }
-  StartWrite(std::move(response));
+  AnswerAndClose(std::move(response));
 }
 
+// Writes the head with the body, or with the first piece of a streamed body (OnWritten writes
+// the rest).
 void Session::StartWrite(HttpResponse response) {
   response_ = std::move(response);
   ResponseFraming framing;
@@ -79,12 +100,50 @@ void Session::StartWrite(HttpResponse response) {
   framing.keep_alive_header = http10_ && !close_after_write_;
   framing.head_request = head_request_;
   bool with_body = SerializeResponseHead(response_, framing, &head_);
-  std::array<asio::const_buffer, 2> buffers = {
-      asio::buffer(head_),
-      asio::buffer(response_.body.data(), with_body ? response_.body.size() : 0)};
+  std::string_view body;
+  source_left_ = with_body && response_.source ? response_.source->size() : 0;
+  if (source_left_ > 0) {
+    if (Status pulled = PullPiece(); !pulled) {
+      // Nothing is sent yet, so the failure can still be told.
+      StartWrite(PlainResponse(500, pulled.error().message));
+      return;
+    }
+    body = piece_;
+  } else if (with_body && !response_.source) {
+    body = response_.body;
+  }
   // Counted when written rather than when done, so a client that has the response can rely on
   // it being counted.
   Bump(counters_.responses_by_class[static_cast<size_t>(response_.status / 100)]);
+  WriteBuffers(head_, body);
+}
+
+// Replaces piece_ with the next piece of response_.source; never more than Content-Length has
+// left (a source that overshoots is cut and the connection closes after it).
+Status Session::PullPiece() {
+  Status pulled;
+  try {
+    pulled = response_.source->Next(std::min(kPieceBytes, source_left_), &piece_);
+  } catch (...) {
+    return Fail(sf::ErrorCode::kInternal,
+                ExceptionText("the response body source failed", std::current_exception()));
+  }
+  if (!pulled) return pulled;
+  if (piece_.empty()) {
+    return Fail(sf::ErrorCode::kInternal,
+                "the response body source ended " + std::to_string(source_left_) + " bytes short");
+  }
+  if (piece_.size() > source_left_) {
+    piece_.resize(static_cast<size_t>(source_left_));
+    close_after_write_ = true;
+  }
+  source_left_ -= piece_.size();
+  return {};
+}
+
+void Session::WriteBuffers(std::string_view head, std::string_view body) {
+  std::array<asio::const_buffer, 2> buffers = {asio::buffer(head.data(), head.size()),
+                                               asio::buffer(body.data(), body.size())};
   write_pending_ = true;
   asio::async_write(socket_, buffers,
                     [self = shared_from_this()](const ErrorCode& ec, size_t bytes) {
@@ -100,6 +159,19 @@ void Session::OnWritten(const ErrorCode& ec, size_t bytes) {
     return;
   }
   Bump(counters_.bytes_out, bytes);
+  if (source_left_ > 0) {
+    // The head is out: a failing source can only cut the body short, which the client detects
+    // from Content-Length.
+    if (!PullPiece()) {
+      Close();
+      return;
+    }
+    SetDeadline(core_.options.idle_timeout);  // the write deadline is per piece
+    WriteBuffers({}, piece_);
+    return;
+  }
+  response_ = HttpResponse();  // releases the body and its source
+  piece_ = std::string();
   if (close_after_write_) {
     StartLinger();
   } else {
@@ -109,7 +181,6 @@ void Session::OnWritten(const ErrorCode& ec, size_t bytes) {
 
 void Session::StartLinger() {
   phase_ = Phase::kLingering;
-  response_ = HttpResponse();
   ErrorCode ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   SetDeadline(std::min<Clock::duration>(kMaxLinger, core_.options.read_timeout));

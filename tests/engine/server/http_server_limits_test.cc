@@ -46,7 +46,7 @@ TEST(HttpServerLimitsTest, OversizedContentLengthIs413WithoutReadingTheBody) {
 
 TEST(HttpServerLimitsTest, RefusalHookWordsTheRefusal) {
   HttpServerOptions options = SmallBodies();
-  options.refusal = [](int status, std::string_view reason) {
+  options.refusal = [](int status, std::string_view reason, const HttpRequest&) {
     HttpResponse response;
     response.status = 200;  // the server keeps its own status regardless
     response.headers = {{"Content-Type", "application/json"}};

@@ -1,5 +1,7 @@
 #include "test_client.h"
 
+#include <functional>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -63,6 +65,32 @@ bool TestClient::ClosedWithin(std::chrono::milliseconds timeout) {
     return false;
   }
   return *result == asio::error::eof || *result == asio::error::connection_reset;
+}
+
+std::optional<std::string> TestClient::ReadUntilClosed(std::chrono::milliseconds timeout) {
+  std::string bytes(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  buffer_.clear();
+  char chunk[64 * 1024];
+  std::optional<boost::system::error_code> failed;
+  std::function<void(const boost::system::error_code&, size_t)> on_read =
+      [&](const boost::system::error_code& ec, size_t n) {
+        bytes.append(chunk, n);
+        if (ec) {
+          failed = ec;
+          return;
+        }
+        socket_.async_read_some(asio::buffer(chunk), on_read);
+      };
+  socket_.async_read_some(asio::buffer(chunk), on_read);
+  io_.restart();
+  io_.run_for(timeout);
+  if (!failed) {
+    socket_.cancel();
+    io_.restart();
+    io_.run();
+    return std::nullopt;
+  }
+  return bytes;
 }
 
 void TestClient::Close() {

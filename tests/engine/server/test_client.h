@@ -36,6 +36,9 @@ class TestClient {
   // True if the server closes the connection (EOF or reset) within `timeout` without sending
   // any further byte.
   bool ClosedWithin(std::chrono::milliseconds timeout = 5s);
+  // The raw bytes that arrive until the server closes the connection (EOF or reset); nullopt if
+  // it is still open after `timeout`.
+  std::optional<std::string> ReadUntilClosed(std::chrono::milliseconds timeout = 5s);
   void Close();
 
  private:

@@ -95,6 +95,31 @@ HttpResponse StoreErrorResponse(const StoreError& error, std::string_view bucket
                        resource, request_id, extra);
 }
 
+HttpResponse ServerRefusalResponse(int status, std::string_view reason, std::string_view resource) {
+  ApiError error{"InvalidRequest", std::string(reason), status};
+  switch (status) {
+    case 408:
+      error = {"RequestTimeout",
+               "Your socket connection to the server was not read from or written to within the "
+               "timeout period.",
+               status};
+      break;
+    case 413:
+      error = {"EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", status};
+      break;
+    case 431:
+      error = {"RequestHeaderSectionTooLarge",
+               "Your request header section exceeds the maximum allowed size.", status};
+      break;
+    case 503:
+      error = {"ServiceUnavailable", "The engine is shutting down; retry once it is back.", status};
+      break;
+    default:
+      break;
+  }
+  return ErrorResponse(error, resource, NewRequestId());
+}
+
 HttpResponse AuthErrorResponse(const auth::AuthRejection& rejection, std::string_view resource,
                                std::string_view request_id) {
   auth::AuthError error = auth::ErrorFor(rejection, auth::Protocol::kS3);

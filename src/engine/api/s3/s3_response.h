@@ -30,6 +30,10 @@ HttpResponse ErrorResponse(const ApiError& error, std::string_view resource,
 // adds them).
 HttpResponse StoreErrorResponse(const StoreError& error, std::string_view bucket,
                                 std::string_view key, std::string_view request_id);
+// The HTTP server's own refusal (malformed request, timeout, body or header too large, server
+// stopping) in S3's words, for a request bound for S3.
+HttpResponse ServerRefusalResponse(int status, std::string_view reason, std::string_view resource);
+
 // A SigV4 refusal in S3's words (SignatureDoesNotMatch with the string to sign and canonical
 // request, RequestTimeTooSkewed with both times, InvalidAccessKeyId with the key, ...).
 HttpResponse AuthErrorResponse(const auth::AuthRejection& rejection, std::string_view resource,

@@ -47,8 +47,7 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
 }
 
 bool IsSpecialPayload(std::string_view hash) {
-  return hash == kUnsignedPayload || hash == kStreamingPayload ||
-         hash == kStreamingUnsignedTrailer;
+  return hash == kUnsignedPayload || hash == kStreamingPayload || hash == kStreamingUnsignedTrailer;
 }
 
 }  // namespace
@@ -170,7 +169,7 @@ VerifyResult Verifier::Verify(const VerifyInput& input) const {
   const CredentialParts& c = params->credential;
   const std::string scope = CredentialScope(c.date, c.region, c.service);
   const std::string string_to_sign = StringToSign(amz_date, scope, canonical_request);
-  const std::string key = DeriveSigningKey(*secret, c.date, c.region, c.service);
+  const std::string key = SigningKey(*secret, c.date, c.region, c.service);
   const std::string expected = ComputeSignature(key, string_to_sign);
   if (!ConstantTimeEquals(expected, params->signature)) {
     AuthRejection rejection = base;
@@ -194,6 +193,21 @@ VerifyResult Verifier::Verify(const VerifyInput& input) const {
     ok.chunk_context = ChunkSigningContext{key, amz_date, scope, params->signature};
   }
   return ok;
+}
+
+std::string Verifier::SigningKey(const std::string& secret, std::string_view date,
+                                 std::string_view region, std::string_view service) const {
+  std::string id = secret;
+  id.append(1, '\0').append(date).append(1, '\0').append(region).append(1, '\0').append(service);
+  {
+    std::lock_guard lock(keys_mu_);
+    if (auto found = keys_.find(id); found != keys_.end()) return found->second;
+  }
+  std::string key = DeriveSigningKey(secret, date, region, service);
+  std::lock_guard lock(keys_mu_);
+  if (keys_.size() >= 64) keys_.clear();
+  keys_.emplace(std::move(id), key);
+  return key;
 }
 
 }  // namespace sf::auth

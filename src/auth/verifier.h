@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <tl/expected.hpp>
 
@@ -81,9 +83,16 @@ class Verifier {
   VerifyResult Verify(const VerifyInput& input) const;
 
  private:
+  // The signing key for (secret, date, region, service): four HMACs saved per request, since
+  // every request of a day signs with the same one. Bounded; cleared when full.
+  std::string SigningKey(const std::string& secret, std::string_view date, std::string_view region,
+                         std::string_view service) const;
+
   std::string region_;
   SecretLookup lookup_;
   const Clock* clock_;
+  mutable std::mutex keys_mu_;
+  mutable std::unordered_map<std::string, std::string> keys_;  // guarded by keys_mu_
 };
 
 }  // namespace sf::auth

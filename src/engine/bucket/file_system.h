@@ -31,6 +31,8 @@ class ReadableFile {
   // Up to n bytes at offset into dst; fewer only at the end of the file.
   virtual StoreResult<size_t> ReadAt(uint64_t offset, size_t n, char* dst) const = 0;
   virtual StoreResult<uint64_t> Size() const = 0;
+  // The open descriptor, for zero-copy sends (sendfile); -1 when the file has none (fakes).
+  virtual int fd() const { return -1; }
 };
 
 struct DirEntry {

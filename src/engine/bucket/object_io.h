@@ -65,6 +65,9 @@ class ObjectReader {
   uint64_t first() const { return range_.first; }
   // Bytes in the selected range (0 for an empty object).
   uint64_t length() const { return info_.size == 0 ? 0 : range_.length(); }
+  // The object file's descriptor (the data starts at offset 0), for zero-copy sends; -1 when
+  // the file system gives none. Valid while the reader lives.
+  int fd() const { return file_->fd(); }
 
   // Up to n bytes at `offset` of the object (not of the range) into dst; fewer at its end.
   StoreResult<size_t> ReadAt(uint64_t offset, size_t n, char* dst) const;

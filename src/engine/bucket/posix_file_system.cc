@@ -72,6 +72,7 @@ class PosixReadableFile final : public ReadableFile {
     }
     return done;
   }
+  int fd() const override { return fd_; }
   StoreResult<uint64_t> Size() const override {
     struct stat st;
     if (::fstat(fd_, &st) != 0) return ErrnoFail(errno, "fstat", path_);

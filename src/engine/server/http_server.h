@@ -52,6 +52,16 @@ class BodySource {
   // An error after the head was sent cannot be reported to the client any more: the server
   // closes the connection, so the client sees a short body and fails.
   virtual Status Next(size_t max_bytes, std::string* piece) = 0;
+
+  // Zero copy: when the body is exactly size() bytes of a regular file starting at `offset`
+  // (the file must not shrink while it is sent), the server sends it with sendfile(2) straight
+  // from the page cache and never calls Next. The descriptor stays the source's: it must stay
+  // open until the source is destroyed. fd -1 (the default): the body is pulled with Next.
+  struct FileSpan {
+    int fd = -1;
+    uint64_t offset = 0;
+  };
+  virtual FileSpan file_span() const { return {}; }
 };
 
 // A response as the handler builds it. The server adds Content-Length, Date, Server and (when

@@ -93,6 +93,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Status PullPiece();
   void WriteBuffers(std::string_view head, std::string_view body);
   void OnWritten(const ErrorCode& ec, size_t bytes);
+  void SendFile();
+  void OnResponseWritten();
   void StartLinger();
   void SetDeadline(Clock::duration from_now);
   void ArmWatchdog();
@@ -129,7 +131,9 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpResponse response_;                       // owns the body (or its source) while it is written
   std::optional<HttpResponse> after_continue_;  // an answer waiting for its 100 Continue
   std::string head_;          // serialized status line and headers; capacity reused
-  uint64_t source_left_ = 0;  // bytes of response_.source still to be pulled
+  uint64_t source_left_ = 0;  // bytes of response_.source still to be pulled (or sent from a file)
+  int send_fd_ = -1;          // response_.source's file when sent with sendfile, else -1
+  int64_t send_offset_ = 0;   // where in send_fd_ the next byte comes from
   std::string piece_;         // the piece of response_.source being written
 };
 

@@ -1,8 +1,11 @@
 // Session: writing responses (streamed bodies included), refusals, lingering close and the
 // deadline watchdog.
 
+#include <sys/sendfile.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <exception>
 
 #include <boost/asio/write.hpp>
@@ -102,7 +105,12 @@ void Session::StartWrite(HttpResponse response) {
   bool with_body = SerializeResponseHead(response_, framing, &head_);
   std::string_view body;
   source_left_ = with_body && response_.source ? response_.source->size() : 0;
-  if (source_left_ > 0) {
+  send_fd_ = -1;
+  if (source_left_ > 0 && response_.source->file_span().fd >= 0) {
+    BodySource::FileSpan span = response_.source->file_span();
+    send_fd_ = span.fd;  // the head goes first; OnWritten then sends the file (SendFile)
+    send_offset_ = static_cast<int64_t>(span.offset);
+  } else if (source_left_ > 0) {
     if (Status pulled = PullPiece(); !pulled) {
       // Nothing is sent yet, so the failure can still be told.
       StartWrite(PlainResponse(500, pulled.error().message));
@@ -159,6 +167,10 @@ void Session::OnWritten(const ErrorCode& ec, size_t bytes) {
     return;
   }
   Bump(counters_.bytes_out, bytes);
+  if (source_left_ > 0 && send_fd_ >= 0) {
+    SendFile();
+    return;
+  }
   if (source_left_ > 0) {
     // The head is out: a failing source can only cut the body short, which the client detects
     // from Content-Length.
@@ -170,6 +182,55 @@ void Session::OnWritten(const ErrorCode& ec, size_t bytes) {
     WriteBuffers({}, piece_);
     return;
   }
+  OnResponseWritten();
+}
+
+// Sends the rest of a file-backed body with sendfile(2) on the non-blocking socket, a few pieces
+// per turn so that one download does not starve the worker's other connections, waiting for
+// the socket to drain in between. A file that ends short or fails closes the connection (the
+// client sees a short body).
+void Session::SendFile() {
+  ErrorCode ec;
+  socket_.native_non_blocking(true, ec);
+  for (int round = 0; round < 4 && !ec; ++round) {
+    size_t want = static_cast<size_t>(std::min(kPieceBytes, source_left_));
+    off_t offset = static_cast<off_t>(send_offset_);
+    ssize_t sent = ::sendfile(socket_.native_handle(), send_fd_, &offset, want);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (sent <= 0) {
+      Close();
+      return;
+    }
+    send_offset_ = offset;
+    source_left_ -= static_cast<uint64_t>(sent);
+    Bump(counters_.bytes_out, static_cast<uint64_t>(sent));
+    SetDeadline(core_.options.idle_timeout);  // the write deadline is per piece
+    if (source_left_ == 0) {
+      OnResponseWritten();
+      return;
+    }
+  }
+  if (ec) {
+    Close();
+    return;
+  }
+  write_pending_ = true;
+  socket_.async_wait(asio::socket_base::wait_write,
+                     [self = shared_from_this()](const ErrorCode& error) {
+                       self->write_pending_ = false;
+                       if (self->phase_ == Phase::kClosed) return;
+                       if (error) {
+                         self->Close();
+                         return;
+                       }
+                       self->SendFile();
+                     });
+}
+
+// The whole response is out: release it, then the next request or the lingering close.
+void Session::OnResponseWritten() {
+  send_fd_ = -1;
   response_ = HttpResponse();  // releases the body and its source
   piece_ = std::string();
   if (close_after_write_) {

@@ -3,11 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
 #include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "streaming_fixture.h"
 
@@ -144,6 +149,77 @@ TEST(HttpServerStreamedResponseTest, StopLetsAStreamedResponseFinish) {
   EXPECT_EQ(Hash(response->body()), Hash(*data));
   EXPECT_TRUE(client.ClosedWithin());
   stopped.get();
+}
+
+}  // namespace
+}  // namespace sf::engine::testing
+
+namespace sf::engine::testing {
+namespace {
+
+// A source backed by a file: the server must send it with sendfile and never pull.
+class FileSource : public BodySource {
+ public:
+  FileSource(int fd, uint64_t offset, uint64_t size) : fd_(fd), offset_(offset), size_(size) {}
+  uint64_t size() const override { return size_; }
+  Status Next(size_t, std::string*) override {
+    pulled = true;
+    return Fail(sf::ErrorCode::kInternal, "a file source must not be pulled");
+  }
+  FileSpan file_span() const override { return {fd_, offset_}; }
+  std::atomic<bool> pulled{false};
+
+ private:
+  int fd_;
+  uint64_t offset_, size_;
+};
+
+TEST(HttpServerStreamedResponseTest, FileBackedBodyIsSentWithSendfile) {
+  std::string data = Pattern((48u << 20) + 333, 9);
+  char path[] = "/tmp/sf_sendfile_XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::unlink(path);
+  ASSERT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  constexpr uint64_t kOffset = 1000;
+  std::mutex mu;
+  std::vector<std::shared_ptr<FileSource>> sources;
+  auto server = StartServer([&](HttpRequest&& request, Respond respond) {
+    // /short claims 10 bytes more than the file holds: the client gets a short body and a close.
+    bool short_file = request.path == "/short";
+    auto source = short_file ? std::make_shared<FileSource>(fd, 0, data.size() + 10)
+                             : std::make_shared<FileSource>(fd, kOffset, data.size() - kOffset);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      sources.push_back(source);
+    }
+    HttpResponse response;
+    response.source = std::move(source);
+    respond(std::move(response));
+  });
+  TestClient client(server->port());
+  for (int i = 0; i < 2; ++i) {  // twice: keep-alive after a sendfile body
+    auto response = client.RoundTrip(MakeRequest("GET", "/file", ""));
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->body().size(), data.size() - kOffset);
+    EXPECT_EQ(Hash(response->body()), Hash(std::string_view(data).substr(kOffset)));
+  }
+  TestClient head_client(server->port());
+  ASSERT_TRUE(head_client.Send(MakeRequest("HEAD", "/file", "")));
+  auto head = head_client.Read(5s, /*head=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ((*head)["Content-Length"], std::to_string(data.size() - kOffset));
+
+  TestClient short_client(server->port());
+  ASSERT_TRUE(short_client.Send(MakeRequest("GET", "/short", "")));
+  auto rest = short_client.ReadUntilClosed();
+  ASSERT_TRUE(rest);  // the head and every byte the file has, then the close
+  size_t body_at = rest->find("\r\n\r\n");
+  ASSERT_NE(body_at, std::string::npos);
+  EXPECT_EQ(rest->size() - body_at - 4, data.size());  // all the file had, 10 short of the length
+  server->Stop();
+  for (const auto& source : sources) EXPECT_FALSE(source->pulled);
+  ::close(fd);
 }
 
 }  // namespace

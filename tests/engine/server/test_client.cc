@@ -1,6 +1,7 @@
 #include "test_client.h"
 
 #include <functional>
+#include <limits>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
@@ -28,7 +29,9 @@ bool TestClient::Send(std::string_view bytes) {
 
 std::optional<Response> TestClient::Read(std::chrono::milliseconds timeout, bool head) {
   http::response_parser<http::string_body> parser;
-  parser.body_limit(boost::none);
+  // A number, never boost::none: Beast 1.74 compares Content-Length against the optional and
+  // refuses every sized body when it is none (see src/engine/server/README.md).
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   parser.skip(head);
   std::optional<boost::system::error_code> result;
   http::async_read(socket_, buffer_, parser,

@@ -13,6 +13,8 @@ class ObjectSource : public BodySource {
  public:
   explicit ObjectSource(std::unique_ptr<ObjectReader> reader) : reader_(std::move(reader)) {}
   uint64_t size() const override { return reader_->length(); }
+  // Sent with sendfile(2) from the object file (its data starts at offset 0).
+  FileSpan file_span() const override { return {reader_->fd(), reader_->first()}; }
   Status Next(size_t max_bytes, std::string* piece) override {
     auto next = reader_->Next(max_bytes, piece);
     if (!next) return tl::unexpected(ToError(next.error()));

@@ -1,8 +1,6 @@
 // Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
 // ListObjects (v1 and v2), ListMultipartUploads and DeleteObjects.
 
-#include <charconv>
-
 #include "engine/api/s3/s3_call.h"
 #include "engine/api/s3/xml/s3_requests.h"
 #include "engine/api/s3/xml/s3_time.h"
@@ -10,16 +8,6 @@
 namespace sf::engine::s3 {
 
 namespace {
-
-// max-keys / max-uploads: a non-negative integer, at most 1000 is used.
-std::optional<int> MaxKeys(const S3Request& route, std::string_view name) {
-  auto text = route.Param(name);
-  if (!text) return 1000;
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || end != text->data() + text->size() || n < 0) return std::nullopt;
-  return static_cast<int>(std::min<int64_t>(n, 1000));
-}
 
 std::string Listed(std::string_view text, bool url) {
   return url ? UrlEncodeForListing(text) : std::string(text);
@@ -100,7 +88,10 @@ HttpResponse S3Api::GetBucketLocation(Call& call) {
 
 HttpResponse S3Api::ListObjects(Call& call, bool v2) {
   const S3Request& route = call.route;
-  auto max_keys = MaxKeys(route, "max-keys");
+  std::optional<int> max_keys;
+  if (auto given = route.NonNegativeParam("max-keys", 1000)) {
+    max_keys = static_cast<int>(std::min<int64_t>(*given, 1000));
+  }
   if (!max_keys) {
     return RequestError(call, {"InvalidArgument",
                                "Provided max-keys not an integer or within "

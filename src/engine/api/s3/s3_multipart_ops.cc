@@ -1,8 +1,6 @@
 // Multipart upload: CreateMultipartUpload, CompleteMultipartUpload, AbortMultipartUpload and
 // ListParts. UploadPart streams (put_sink.cc).
 
-#include <charconv>
-
 #include "engine/api/s3/s3_call.h"
 #include "engine/api/s3/s3_headers.h"
 #include "engine/api/s3/xml/s3_requests.h"
@@ -14,16 +12,6 @@ namespace {
 
 std::string UploadId(const S3Request& route) {
   return std::string(route.Param("uploadId").value_or(""));
-}
-
-// A non-negative integer query parameter, or `fallback` when absent; nullopt when invalid.
-std::optional<int> IntParam(const S3Request& route, std::string_view name, int fallback) {
-  auto text = route.Param(name);
-  if (!text) return fallback;
-  int n = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || end != text->data() + text->size() || n < 0) return std::nullopt;
-  return n;
 }
 
 }  // namespace
@@ -78,14 +66,14 @@ HttpResponse S3Api::AbortMultipartUpload(Call& call) {
 }
 
 HttpResponse S3Api::ListParts(Call& call) {
-  auto max_parts = IntParam(call.route, "max-parts", 1000);
-  auto marker = IntParam(call.route, "part-number-marker", 0);
+  auto max_parts = call.route.NonNegativeParam("max-parts", 1000);
+  auto marker = call.route.NonNegativeParam("part-number-marker", 0);
   if (!max_parts || !marker) {
     return RequestError(
         call,
         {"InvalidArgument", "max-parts and part-number-marker must be non-negative integers", 400});
   }
-  int limit = std::min(*max_parts, 1000);
+  int limit = static_cast<int>(std::min<int64_t>(*max_parts, 1000));
   auto parts = store_.ListParts(call.route.bucket, call.route.key, UploadId(call.route));
   if (!parts) return StoreError(call, parts.error());
   std::string body;

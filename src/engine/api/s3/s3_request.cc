@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace sf::engine::s3 {
 
@@ -151,6 +152,15 @@ std::optional<std::string_view> S3Request::Param(std::string_view name) const {
     if (n == name) return std::string_view(v);
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> S3Request::NonNegativeParam(std::string_view name, int64_t fallback) const {
+  auto text = Param(name);
+  if (!text) return fallback;
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || end != text->data() + text->size() || n < 0) return std::nullopt;
+  return n;
 }
 
 std::string S3Request::Resource() const {

@@ -11,6 +11,7 @@
 // of being mistaken for the plain operation. Parameters that are not subresources (x-id,
 // prefix, response-content-type, ...) never change the operation.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,9 @@ struct S3Request {
   // The first value of query parameter `name`; nullopt when absent ("" when given bare).
   std::optional<std::string_view> Param(std::string_view name) const;
   bool Has(std::string_view name) const { return Param(name).has_value(); }
+  // Query parameter `name` as a non-negative decimal integer; `fallback` when absent; nullopt
+  // when present but not one (max-keys=abc, part-number-marker=-1, ...).
+  std::optional<int64_t> NonNegativeParam(std::string_view name, int64_t fallback) const;
   // "/bucket/key" (or "/bucket"), for the Resource element of errors.
   std::string Resource() const;
 };

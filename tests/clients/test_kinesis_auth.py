@@ -8,6 +8,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import stat
 import subprocess
 import tempfile
@@ -386,15 +387,24 @@ class StreamformEnv(unittest.TestCase):
         self.assertEqual(json.loads(given.stdout)["STREAMFORM_ENDPOINT_URL"], "http://127.0.0.1:9999")
 
     def test_aws_endpoint_url_alone(self):
-        # AWS_ENDPOINT_URL is read by AWS CLI >= 2.13 and botocore >= 1.31 only; Debian 12 ships 2.9
-        # and 1.29, which go to AWS's own endpoint. Where the CLI is new enough, no flag is needed.
-        version = subprocess.run(["/usr/bin/aws", "--version"], capture_output=True, text=True, timeout=60).stdout
-        major, minor = map(int, re.match(r"aws-cli/(\d+)\.(\d+)", version).groups())
-        if (major, minor) < (2, 13):
-            self.skipTest(f"{version.split()[0]} ignores AWS_ENDPOINT_URL: --endpoint-url \"$STREAMFORM_ENDPOINT_URL\"")
-        result = self.shell('eval "$("$SF" env --data-dir "$DATA")"\n/usr/bin/aws --output json kinesis list-streams')
+        # AWS_ENDPOINT_URL alone, no endpoint flag or option: what SDKs that read it (JS v3, AWS CLI
+        # >= 2.13, botocore >= 1.31) do after the eval. Debian 12's CLI 2.9 and botocore 1.29 do
+        # not read it (hence STREAMFORM_ENDPOINT_URL); the pinned JS SDK in node/ does.
+        node_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node")
+        installed = subprocess.run([os.path.join(node_dir, "install.sh")], capture_output=True, text=True,
+                                   timeout=600)
+        self.assertEqual(installed.returncode, 0, installed)
+        script = ("const {KinesisClient, ListStreamsCommand} = require('@aws-sdk/client-kinesis');\n"
+                  "const {NodeHttpHandler} = require('@smithy/node-http-handler');\n"
+                  "new KinesisClient({requestHandler: new NodeHttpHandler()})"
+                  ".send(new ListStreamsCommand({}))"
+                  ".then(r => console.log(JSON.stringify(r.StreamNames)))"
+                  ".catch(e => { console.error(e.name + ': ' + e.message); process.exit(1); });")
+        result = self.shell('eval "$("$SF" env --data-dir "$DATA")"\n'
+                            f'cd {shlex.quote(node_dir)}\nnode -e {shlex.quote(script)}',
+                            {"AWS_ACCESS_KEY_ID": "stale", "AWS_REGION": "eu-west-1"})
         self.assertEqual(result.returncode, 0, result)
-
+        self.assertEqual(json.loads(result.stdout), [])
 
 if __name__ == "__main__":
     unittest.main()

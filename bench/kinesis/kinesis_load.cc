@@ -19,13 +19,6 @@
 // day; each request costs one SHA-256 of its canonical request and one HMAC.
 
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,12 +30,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,11 +46,22 @@
 #include "auth/crypto.h"
 #include "auth/key_file.h"
 #include "auth/signer.h"
+#include "common/http_connection.h"
+#include "common/load_support.h"
 
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
+using sf::bench::CpuMeter;
+using sf::bench::HttpConnection;
+using sf::bench::kMeasure;
+using sf::bench::kStop;
+using sf::bench::kWarmup;
+using sf::bench::Round;
+using sf::bench::SecondsSince;
+using sf::bench::SteadyClock;
+using sf::bench::WallMs;
 using Json = nlohmann::json;
+using Response = sf::bench::HttpResponse;
 
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "kinesis_load: %s\n", message.c_str());
@@ -69,10 +70,6 @@ using Json = nlohmann::json;
 
 void Log(const std::string& message) {
   std::fprintf(stderr, "kinesis_load: %s\n", message.c_str());
-}
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,109 +209,6 @@ size_t CountOccurrences(std::string_view body, std::string_view needle) {
   return count;
 }
 
-double Round(double value, int digits) {
-  double scale = std::pow(10.0, digits);
-  return std::round(value * scale) / scale;
-}
-
-// ---------------------------------------------------------------------------------------------
-// /proc readings of the server under test
-
-struct ProcSample {
-  int64_t rss_kib = -1;
-  int64_t hwm_kib = -1;
-  double cpu_s = -1;  // utime + stime, all threads
-};
-
-ProcSample ReadProc(int64_t pid) {
-  ProcSample sample;
-  if (pid <= 0) return sample;
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) sample.rss_kib = std::atoll(line.c_str() + 6);
-    if (line.rfind("VmHWM:", 0) == 0) sample.hwm_kib = std::atoll(line.c_str() + 6);
-  }
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  size_t paren = text.rfind(')');
-  if (paren != std::string::npos) {
-    std::istringstream fields(text.substr(paren + 2));
-    std::string field;
-    double ticks = 0;
-    for (int i = 3; i <= 15 && (fields >> field); ++i) {
-      if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
-    }
-    sample.cpu_s = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
-  return sample;
-}
-
-double SelfCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// Seconds the server's threads spent runnable but waiting for a CPU (schedstat), summed.
-double RunqueueWaitSeconds(int64_t pid) {
-  if (pid <= 0) return 0;
-  double total = 0;
-  std::error_code ec;
-  for (const auto& task :
-       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-    std::ifstream stat(task.path() / "schedstat");
-    double run_ns = 0, wait_ns = 0;
-    if (stat >> run_ns >> wait_ns) total += wait_ns / 1e9;
-  }
-  return total;
-}
-
-// Busy CPU seconds of the whole machine (all processes), from /proc/stat.
-double MachineBusySeconds() {
-  std::ifstream stat("/proc/stat");
-  std::string cpu;
-  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-  stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-  return (user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// CPU use over a phase: the server's, the load generator's, and everyone else's on this
-// machine (it is shared), plus how long the server's threads waited for a CPU.
-struct CpuMeter {
-  int64_t pid;
-  double server_start;
-  double client_start;
-  double machine_start;
-  double wait_start;
-  SteadyClock::time_point start = SteadyClock::now();
-  explicit CpuMeter(int64_t server_pid)
-      : pid(server_pid),
-        server_start(ReadProc(server_pid).cpu_s),
-        client_start(SelfCpuSeconds()),
-        machine_start(MachineBusySeconds()),
-        wait_start(RunqueueWaitSeconds(server_pid)) {}
-  Json Report() const {
-    double wall = SecondsSince(start);
-    Json out;
-    double client = (SelfCpuSeconds() - client_start) / wall;
-    double machine = (MachineBusySeconds() - machine_start) / wall;
-    out["client_cpu_cores"] = Round(client, 3);
-    out["machine_busy_cores"] = Round(machine, 3);
-    if (pid > 0) {
-      double server = (ReadProc(pid).cpu_s - server_start) / wall;
-      out["server_cpu_cores"] = Round(server, 3);
-      out["other_processes_cpu_cores"] = Round(std::max(0.0, machine - server - client), 3);
-      out["server_runqueue_wait_threads"] =
-          Round((RunqueueWaitSeconds(pid) - wait_start) / wall, 3);
-    }
-    return out;
-  }
-};
-
 // ---------------------------------------------------------------------------------------------
 // Requests and their SigV4 signatures
 
@@ -334,12 +228,6 @@ Payload MakePayload(std::string operation, std::string body) {
 constexpr char kContentType[] = "application/x-amz-json-1.1";
 constexpr char kTargetPrefix[] = "Kinesis_20131202.";
 constexpr char kSignedHeaders[] = "content-type;host;x-amz-date;x-amz-target";
-
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Writes the heads of signed requests. One per connection (not thread-safe). The X-Amz-Date is
 // formatted once a second and the signing key derived once a day; per request it builds the
@@ -439,218 +327,31 @@ class RequestSigner {
 // ---------------------------------------------------------------------------------------------
 // HTTP/1.1 over one keep-alive connection, one request in flight.
 
-struct Response {
-  int status = 0;
-  std::string_view body;  // valid until the next RoundTrip
-};
-
+// Signs every request as it is sent (again when it is retried); bodies framed by Content-Length
+// or chunked encoding, as Kinesis servers answer.
 class Connection {
  public:
-  Connection(const Options& options) : options_(options), signer_(options) {
-    buffer_.resize(256 * 1024);
-  }
-  ~Connection() { Close(); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  explicit Connection(const Options& options)
+      : http_({options.host, options.port, options.io_timeout_s, 256 * 1024,
+               HttpConnection::Framing::kLengthOrChunked}),
+        signer_(options) {}
 
   // Signs and sends one request, reads its response. On an I/O error, reconnects once and
   // retries (keep-alive connections may be closed by the server between requests).
   bool RoundTrip(const Payload& payload, Response& response, std::string& error) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (fd_ < 0 && !Connect(error)) return false;
+    auto head = [&]() -> std::string_view {
       signer_.Head(payload, head_);
-      if (SendAll(head_, payload.body, error) && ReadResponse(response, error)) return true;
-      Close();
-      ++reconnects_;
-    }
-    return false;
+      return head_;
+    };
+    return http_.RoundTrip(head, payload.body, response, error);
   }
 
-  uint64_t reconnects() const { return reconnects_; }
+  uint64_t reconnects() const { return http_.reconnects(); }
 
  private:
-  bool Connect(std::string& error) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* result = nullptr;
-    int rc =
-        getaddrinfo(options_.host.c_str(), std::to_string(options_.port).c_str(), &hints, &result);
-    if (rc != 0) {
-      error = std::string("getaddrinfo: ") + gai_strerror(rc);
-      return false;
-    }
-    for (addrinfo* ai = result; ai != nullptr; ai = ai->ai_next) {
-      int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-      if (fd < 0) continue;
-      if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-        fd_ = fd;
-        break;
-      }
-      error = std::string("connect: ") + std::strerror(errno);
-      ::close(fd);
-    }
-    freeaddrinfo(result);
-    if (fd_ < 0) return false;
-    int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    timeval timeout{};
-    timeout.tv_sec = static_cast<time_t>(options_.io_timeout_s);
-    timeout.tv_usec =
-        static_cast<suseconds_t>((options_.io_timeout_s - std::floor(options_.io_timeout_s)) * 1e6);
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-    have_ = 0;
-    return true;
-  }
-
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    have_ = 0;
-  }
-
-  // Sends the head and the body in one sendmsg where the socket takes them (no copy).
-  bool SendAll(std::string_view head, std::string_view body, std::string& error) {
-    while (!head.empty() || !body.empty()) {
-      iovec parts[2];
-      int count = 0;
-      if (!head.empty()) parts[count++] = {const_cast<char*>(head.data()), head.size()};
-      if (!body.empty()) parts[count++] = {const_cast<char*>(body.data()), body.size()};
-      msghdr message{};
-      message.msg_iov = parts;
-      message.msg_iovlen = static_cast<size_t>(count);
-      ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        error = std::string("send: ") + std::strerror(errno);
-        return false;
-      }
-      size_t done = static_cast<size_t>(sent);
-      size_t from_head = std::min(done, head.size());
-      head.remove_prefix(from_head);
-      body.remove_prefix(done - from_head);
-    }
-    return true;
-  }
-
-  // Reads more bytes into buffer_[have_..]; grows the buffer when full.
-  bool Fill(std::string& error) {
-    if (have_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
-    while (true) {
-      ssize_t got = ::recv(fd_, buffer_.data() + have_, buffer_.size() - have_, 0);
-      if (got > 0) {
-        have_ += static_cast<size_t>(got);
-        return true;
-      }
-      if (got == 0) {
-        error = "connection closed by server";
-        return false;
-      }
-      if (errno == EINTR) continue;
-      error = errno == EAGAIN || errno == EWOULDBLOCK
-                  ? "timed out waiting for a response"
-                  : std::string("recv: ") + std::strerror(errno);
-      return false;
-    }
-  }
-
-  bool ReadResponse(Response& response, std::string& error) {
-    // Drop the previous response's bytes, keeping anything after it.
-    if (consumed_ > 0) {
-      std::memmove(buffer_.data(), buffer_.data() + consumed_, have_ - consumed_);
-      have_ -= consumed_;
-      consumed_ = 0;
-    }
-    size_t head_end = 0;
-    size_t scanned = 0;
-    while (true) {
-      std::string_view seen(buffer_.data(), have_);
-      size_t at = seen.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
-      if (at != std::string_view::npos) {
-        head_end = at + 4;
-        break;
-      }
-      scanned = have_;
-      if (!Fill(error)) return false;
-    }
-    std::string_view head(buffer_.data(), head_end);
-    if (head.size() < 12 || head.substr(0, 5) != "HTTP/") {
-      error = "malformed response head";
-      return false;
-    }
-    response.status = std::atoi(std::string(head.substr(9, 3)).c_str());
-    std::optional<size_t> content_length;
-    bool chunked = false;
-    size_t line_start = head.find("\r\n") + 2;
-    while (line_start < head.size()) {
-      size_t line_end = head.find("\r\n", line_start);
-      std::string_view line = head.substr(line_start, line_end - line_start);
-      line_start = line_end + 2;
-      size_t colon = line.find(':');
-      if (colon == std::string_view::npos) continue;
-      std::string name(line.substr(0, colon));
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](char c) { return static_cast<char>(std::tolower(c)); });
-      std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (name == "content-length")
-        content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
-      if (name == "transfer-encoding" && value.find("chunked") != std::string_view::npos)
-        chunked = true;
-    }
-    if (chunked) return ReadChunked(head_end, response, error);
-    if (!content_length) {
-      error = "response without Content-Length or chunked encoding";
-      return false;
-    }
-    size_t total = head_end + *content_length;
-    if (buffer_.size() < total) buffer_.resize(total);
-    while (have_ < total) {
-      if (!Fill(error)) return false;
-    }
-    response.body = std::string_view(buffer_.data() + head_end, *content_length);
-    consumed_ = total;
-    return true;
-  }
-
-  bool ReadChunked(size_t pos, Response& response, std::string& error) {
-    chunked_body_.clear();
-    while (true) {
-      size_t line_end;
-      while ((line_end = std::string_view(buffer_.data(), have_).find("\r\n", pos)) ==
-             std::string_view::npos) {
-        if (!Fill(error)) return false;
-      }
-      size_t size =
-          std::strtoull(std::string(buffer_.data() + pos, line_end - pos).c_str(), nullptr, 16);
-      size_t data_start = line_end + 2;
-      if (size == 0) {
-        // No trailers expected: the final CRLF follows.
-        while (have_ < data_start + 2) {
-          if (!Fill(error)) return false;
-        }
-        consumed_ = data_start + 2;
-        response.body = chunked_body_;
-        return true;
-      }
-      while (have_ < data_start + size + 2) {
-        if (!Fill(error)) return false;
-      }
-      chunked_body_.append(buffer_.data() + data_start, size);
-      pos = data_start + size + 2;
-    }
-  }
-
-  const Options& options_;
+  HttpConnection http_;
   RequestSigner signer_;
   std::string head_;
-  int fd_ = -1;
-  std::vector<char> buffer_;
-  size_t have_ = 0;
-  size_t consumed_ = 0;
-  std::string chunked_body_;
-  uint64_t reconnects_ = 0;
 };
 
 // A control-plane call: dies on transport errors, returns the status and a parsed body.
@@ -716,24 +417,11 @@ std::vector<std::string> EnsureStream(const Options& options) {
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
+// LatencyMs (unrounded) plus "p99_9" and "over_1ms_fraction".
 Json Percentiles(std::vector<float>& micros) {
-  Json out = Json::object();
+  Json out = sf::bench::LatencyMs(micros, std::nullopt);
   if (micros.empty()) return out;
-  std::sort(micros.begin(), micros.end());
-  auto at = [&](double p) {
-    size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(micros.size())));
-    return static_cast<double>(micros[std::min(micros.size() - 1, rank == 0 ? 0 : rank - 1)]) /
-           1000.0;
-  };
-  double sum = 0;
-  for (float v : micros) sum += v;
-  out["p50"] = at(50);
-  out["p90"] = at(90);
-  out["p99"] = at(99);
-  out["p99_9"] = at(99.9);
-  out["max"] = static_cast<double>(micros.back()) / 1000.0;
-  out["mean"] = sum / static_cast<double>(micros.size()) / 1000.0;
-  out["samples"] = micros.size();
+  out["p99_9"] = static_cast<double>(sf::bench::NearestRank(micros, 99.9)) / 1000.0;
   // Share of samples over 1 ms: makes a bimodal distribution (e.g. slow fsyncs) visible.
   size_t slow =
       static_cast<size_t>(micros.end() - std::upper_bound(micros.begin(), micros.end(), 1000.0f));
@@ -763,8 +451,6 @@ std::vector<Payload> PutRecordsRequests(const Options& options) {
   }
   return requests;
 }
-
-enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
 
 struct alignas(64) PutWorker {
   std::atomic<uint64_t> records{0};   // acknowledged, all phases
@@ -870,7 +556,7 @@ Json Common(const Options& options) {
 
 void AddServerMemory(Json& out, const Options& options) {
   if (options.watch_pid <= 0) return;
-  ProcSample sample = ReadProc(options.watch_pid);
+  sf::bench::ProcessMemory sample = sf::bench::ReadProcessMemory(options.watch_pid);
   out["server_vmrss_mib"] = Round(static_cast<double>(sample.rss_kib) / 1024.0, 1);
   out["server_vmhwm_mib"] = Round(static_cast<double>(sample.hwm_kib) / 1024.0, 1);
 }
@@ -894,29 +580,19 @@ int PutRecordsMode(const Options& options) {
     for (auto& w : workers) sum += w->records.load(std::memory_order_relaxed);
     return sum;
   };
-  std::this_thread::sleep_for(std::chrono::duration<double>(options.warmup_s));
-  phase.store(kMeasure);
-  auto start = SteadyClock::now();
-  CpuMeter cpu(options.watch_pid);
-  Json per_second = Json::array();
   Json rss_per_second = Json::array();
-  uint64_t last = total_records();
-  auto end = start + std::chrono::duration_cast<SteadyClock::duration>(
-                         std::chrono::duration<double>(options.duration_s));
-  for (auto tick = start + std::chrono::seconds(1); tick <= end; tick += std::chrono::seconds(1)) {
-    std::this_thread::sleep_until(tick);
-    uint64_t now = total_records();
-    per_second.push_back(now - last);
-    last = now;
+  auto sample_rss = [&] {
     if (options.watch_pid > 0) {
-      rss_per_second.push_back(
-          Round(static_cast<double>(ReadProc(options.watch_pid).rss_kib) / 1024.0, 1));
+      rss_per_second.push_back(Round(
+          static_cast<double>(sf::bench::ReadProcessMemory(options.watch_pid).rss_kib) / 1024.0,
+          1));
     }
-  }
-  std::this_thread::sleep_until(end);
-  phase.store(kStop);
-  double elapsed = SecondsSince(start);
-  Json cpu_report = cpu.Report();
+  };
+  sf::bench::MeasuredWindow window =
+      sf::bench::MeasureWindow(phase, options.warmup_s, options.duration_s, options.watch_pid,
+                               /*runqueue_wait=*/true, total_records, sample_rss);
+  const double elapsed = window.elapsed_s;
+  const Json& per_second = window.per_second;
   for (auto& t : threads) t.join();
   PutTotals totals = Sum(workers);
 
@@ -936,7 +612,7 @@ int PutRecordsMode(const Options& options) {
   out["io_errors"] = totals.io_errors;
   out["reconnects"] = totals.reconnects;
   if (!totals.first_error.empty()) out["first_error"] = totals.first_error;
-  out.update(cpu_report);
+  out.update(window.cpu);
   if (options.watch_pid > 0) {
     out["server_vmrss_mib_each_second"] = rss_per_second;
     // How RSS grows with the data written: ~0 when memory is bounded by configuration, a
@@ -1040,7 +716,7 @@ int GetRecordsMode(const Options& options) {
   std::string first_error;
   for (int pass = 0; pass < options.passes; ++pass) {
     std::vector<ShardReader> readers(shard_ids.size());
-    CpuMeter cpu(options.watch_pid);
+    CpuMeter cpu(options.watch_pid, /*runqueue_wait=*/true);
     auto start = SteadyClock::now();
     std::vector<std::thread> threads;
     for (size_t i = 0; i < shard_ids.size(); ++i) {
@@ -1132,7 +808,7 @@ int PutRecordLatencyMode(const Options& options) {
     }
   };
   run(options.warmup_s, false);
-  CpuMeter cpu(options.watch_pid);
+  CpuMeter cpu(options.watch_pid, /*runqueue_wait=*/true);
   auto start = SteadyClock::now();
   run(options.duration_s, true);
   double elapsed = SecondsSince(start);
@@ -1243,17 +919,11 @@ int main(int argc, char** argv) {
   }
 
   if (options.stream.empty()) options.stream = "bench-" + options.mode;
-  std::string endpoint = options.endpoint;
-  if (endpoint.rfind("http://", 0) == 0) endpoint = endpoint.substr(7);
-  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
-  size_t colon = endpoint.rfind(':');
-  if (colon == std::string::npos) Die("--endpoint needs host:port");
-  options.host = endpoint.substr(0, colon);
-  if (options.host.size() > 2 && options.host.front() == '[')
-    options.host = options.host.substr(1, options.host.size() - 2);
-  int port = std::atoi(endpoint.c_str() + colon + 1);
-  if (port <= 0 || port > 65535) Die("bad port in --endpoint " + options.endpoint);
-  options.port = static_cast<uint16_t>(port);
+  std::string error;
+  auto endpoint = sf::bench::ParseEndpoint(options.endpoint, error);
+  if (!endpoint) Die(error);
+  options.host = endpoint->host;
+  options.port = endpoint->port;
   if (options.connections < 1 || options.shards < 1 || options.variants < 1)
     Die("counts must be positive");
 

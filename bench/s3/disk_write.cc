@@ -19,36 +19,31 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/load_support.h"
+
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
+using sf::bench::NearestRank;
+using sf::bench::RandomBytes;
+using sf::bench::Round;
+using sf::bench::SecondsSince;
+using sf::bench::SteadyClock;
 using Json = nlohmann::json;
 
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "disk_write: %s: %s\n", message.c_str(), std::strerror(errno));
   std::exit(2);
-}
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-double Round(double value, int digits) {
-  double scale = std::pow(10.0, digits);
-  return std::round(value * scale) / scale;
 }
 
 constexpr double kMiB = 1024.0 * 1024.0;
@@ -65,16 +60,6 @@ void WriteAll(int fd, const std::string& data, const std::string& path) {
     at += wrote;
     left -= static_cast<size_t>(wrote);
   }
-}
-
-std::string RandomBytes(size_t size, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string bytes(size, '\0');
-  for (size_t i = 0; i < size; i += 8) {
-    uint64_t word = rng();
-    std::memcpy(bytes.data() + i, &word, std::min<size_t>(8, size - i));
-  }
-  return bytes;
 }
 
 Json Sequential(const std::string& dir, size_t total_mib, const std::string& block) {
@@ -120,10 +105,7 @@ Json Objects(const std::string& dir, size_t count, const std::string& body, bool
   double total_s = SecondsSince(start);
   ::close(dir_fd);
   std::sort(per_object_ms.begin(), per_object_ms.end());
-  auto at = [&](double p) {
-    size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(count)));
-    return Round(per_object_ms[std::min(count - 1, rank == 0 ? 0 : rank - 1)], 3);
-  };
+  auto at = [&](double percent) { return Round(NearestRank(per_object_ms, percent), 3); };
   double mib = static_cast<double>(count * body.size()) / kMiB;
   return {{"objects", count},
           {"object_kib", body.size() / 1024},
@@ -132,7 +114,7 @@ Json Objects(const std::string& dir, size_t count, const std::string& body, bool
           {"mib_per_s", Round(mib / total_s, 1)},
           {"objects_per_s", Round(static_cast<double>(count) / total_s, 1)},
           {"per_object_ms",
-           {{"p50", at(0.5)}, {"p99", at(0.99)}, {"max", Round(per_object_ms.back(), 3)}}}};
+           {{"p50", at(50)}, {"p99", at(99)}, {"max", Round(per_object_ms.back(), 3)}}}};
 }
 
 }  // namespace
@@ -156,13 +138,13 @@ int main(int argc, char** argv) {
 
   std::string work = dir + "/disk_write." + std::to_string(getpid());
   if (::mkdir(work.c_str(), 0755) != 0) Die("mkdir " + work);
-  std::string block = RandomBytes(object_kib * 1024, 1);
+  std::string block = RandomBytes(1, object_kib * 1024);
   Json out;
   out["mode"] = "disk-write";
   if (!label.empty()) out["label"] = label;
   out["dir"] = dir;
   if (sequential_mib > 0)
-    out["sequential"] = Sequential(work, sequential_mib, RandomBytes(1 << 20, 2));
+    out["sequential"] = Sequential(work, sequential_mib, RandomBytes(2, 1 << 20));
   for (bool dir_sync : {false, true}) {
     if (objects == 0) break;
     std::string sub = work + (dir_sync ? "/dirsync" : "/plain");

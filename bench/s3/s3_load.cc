@@ -16,20 +16,12 @@
 // server that answers without storing: every PUT body is unique (its first bytes name the key),
 // and a sample of GET bodies is hashed and compared with the SHA-256 of what was PUT.
 
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -40,7 +32,6 @@
 #include <mutex>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -52,11 +43,23 @@
 #include "auth/crypto.h"
 #include "auth/signer.h"
 #include "auth/sigv4_types.h"
+#include "common/http_connection.h"
+#include "common/load_support.h"
 
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
+using sf::bench::CpuMeter;
+using sf::bench::HttpConnection;
+using sf::bench::kMeasure;
+using sf::bench::kStop;
+using sf::bench::kWarmup;
+using sf::bench::LatencyMs;
+using sf::bench::Round;
+using sf::bench::SecondsSince;
+using sf::bench::SteadyClock;
+using sf::bench::WallMs;
 using Json = nlohmann::json;
+using Response = sf::bench::HttpResponse;
 
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "s3_load: %s\n", message.c_str());
@@ -65,23 +68,8 @@ using Json = nlohmann::json;
 
 void Log(const std::string& message) { std::fprintf(stderr, "s3_load: %s\n", message.c_str()); }
 
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
 float MicrosBetween(SteadyClock::time_point from, SteadyClock::time_point to) {
   return std::chrono::duration<float, std::micro>(to - from).count();
-}
-
-double Round(double value, int digits) {
-  double scale = std::pow(10.0, digits);
-  return std::round(value * scale) / scale;
-}
-
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,332 +100,11 @@ struct Options {
   double io_timeout_s = 60;
 };
 
-// ---------------------------------------------------------------------------------------------
-// CPU over the measured window: the server's (--watch-pid), this process's, the whole machine's.
-
-double ProcessCpuSeconds(int64_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  size_t paren = text.rfind(')');
-  if (paren == std::string::npos) return -1;
-  std::istringstream fields(text.substr(paren + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && (fields >> field); ++i) {
-    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+// A keep-alive connection to the endpoint takes all of HTTP/1.1 that S3 servers answer with.
+HttpConnection::Options HttpOptions(const Options& options) {
+  return {options.host, options.port, options.io_timeout_s, 64 * 1024,
+          HttpConnection::Framing::kFull};
 }
-
-double SelfCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-double MachineBusySeconds() {
-  std::ifstream stat("/proc/stat");
-  std::string cpu;
-  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-  stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-  return (user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-int64_t VmHwmKib(int64_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atoll(line.c_str() + 6);
-  }
-  return -1;
-}
-
-struct CpuMeter {
-  int64_t pid;
-  double server_start = 0;
-  double client_start = SelfCpuSeconds();
-  double machine_start = MachineBusySeconds();
-  SteadyClock::time_point start = SteadyClock::now();
-  explicit CpuMeter(int64_t server_pid)
-      : pid(server_pid), server_start(pid > 0 ? ProcessCpuSeconds(pid) : 0) {}
-  Json Report() const {
-    double wall = SecondsSince(start);
-    double client = (SelfCpuSeconds() - client_start) / wall;
-    double machine = (MachineBusySeconds() - machine_start) / wall;
-    Json out = {{"client_cpu_cores", Round(client, 3)}, {"machine_busy_cores", Round(machine, 3)}};
-    if (pid > 0) {
-      double server = (ProcessCpuSeconds(pid) - server_start) / wall;
-      out["server_cpu_cores"] = Round(server, 3);
-      out["other_processes_cpu_cores"] = Round(std::max(0.0, machine - server - client), 3);
-    }
-    return out;
-  }
-};
-
-Json Percentiles(std::vector<float>& micros) {
-  Json out = Json::object();
-  if (micros.empty()) return out;
-  std::sort(micros.begin(), micros.end());
-  auto at = [&](double p) {
-    size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(micros.size())));
-    return Round(micros[std::min(micros.size() - 1, rank == 0 ? 0 : rank - 1)] / 1000.0, 3);
-  };
-  double sum = 0;
-  for (float v : micros) sum += v;
-  out["p50"] = at(50);
-  out["p90"] = at(90);
-  out["p99"] = at(99);
-  out["max"] = Round(micros.back() / 1000.0, 3);
-  out["mean"] = Round(sum / static_cast<double>(micros.size()) / 1000.0, 3);
-  out["samples"] = micros.size();
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP/1.1 over one keep-alive connection, one request in flight.
-
-struct Response {
-  int status = 0;
-  std::string_view body;  // valid until the next RoundTrip
-};
-
-class Connection {
- public:
-  explicit Connection(const Options& options) : options_(options) { buffer_.resize(64 * 1024); }
-  ~Connection() { Close(); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  // Sends head + body and reads the response. A server may answer an error early and close
-  // before reading the whole body: the answer is still read. A keep-alive connection the server
-  // closed between requests is reopened once.
-  bool RoundTrip(std::string_view head, std::string_view body, Response& response,
-                 std::string& error) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (fd_ < 0 && !Connect(error)) return false;
-      bool sent = SendAll(head, body, error);
-      std::string read_error;
-      if (ReadResponse(response, read_error)) {
-        if (close_after_) Close();
-        return true;
-      }
-      if (sent) error = read_error;
-      Close();
-      ++reconnects_;
-    }
-    return false;
-  }
-
-  uint64_t reconnects() const { return reconnects_; }
-
- private:
-  bool Connect(std::string& error) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* result = nullptr;
-    int rc =
-        getaddrinfo(options_.host.c_str(), std::to_string(options_.port).c_str(), &hints, &result);
-    if (rc != 0) {
-      error = std::string("getaddrinfo: ") + gai_strerror(rc);
-      return false;
-    }
-    for (addrinfo* ai = result; ai != nullptr && fd_ < 0; ai = ai->ai_next) {
-      int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-      if (fd < 0) continue;
-      if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-        fd_ = fd;
-      } else {
-        error = std::string("connect: ") + std::strerror(errno);
-        ::close(fd);
-      }
-    }
-    freeaddrinfo(result);
-    if (fd_ < 0) return false;
-    int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    timeval timeout{};
-    timeout.tv_sec = static_cast<time_t>(options_.io_timeout_s);
-    timeout.tv_usec =
-        static_cast<suseconds_t>((options_.io_timeout_s - std::floor(options_.io_timeout_s)) * 1e6);
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-    have_ = consumed_ = 0;
-    return true;
-  }
-
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    have_ = consumed_ = 0;
-  }
-
-  bool SendAll(std::string_view head, std::string_view body, std::string& error) {
-    iovec parts[2] = {{const_cast<char*>(head.data()), head.size()},
-                      {const_cast<char*>(body.data()), body.size()}};
-    size_t first = 0;
-    while (first < 2) {
-      msghdr message{};
-      message.msg_iov = parts + first;
-      message.msg_iovlen = 2 - first;
-      ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        error = std::string("send: ") + std::strerror(errno);
-        return false;
-      }
-      size_t left = static_cast<size_t>(sent);
-      while (first < 2 && left >= parts[first].iov_len) left -= parts[first++].iov_len;
-      if (first < 2) {
-        parts[first].iov_base = static_cast<char*>(parts[first].iov_base) + left;
-        parts[first].iov_len -= left;
-      }
-    }
-    return true;
-  }
-
-  // Reads more bytes into buffer_[have_..]. At EOF returns false with eof_ set.
-  bool Fill(std::string& error) {
-    if (have_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
-    while (true) {
-      ssize_t got = ::recv(fd_, buffer_.data() + have_, buffer_.size() - have_, 0);
-      if (got > 0) {
-        have_ += static_cast<size_t>(got);
-        return true;
-      }
-      if (got == 0) {
-        eof_ = true;
-        error = "connection closed by server";
-        return false;
-      }
-      if (errno == EINTR) continue;
-      error = errno == EAGAIN || errno == EWOULDBLOCK
-                  ? "timed out waiting for a response"
-                  : std::string("recv: ") + std::strerror(errno);
-      return false;
-    }
-  }
-
-  bool ReadResponse(Response& response, std::string& error) {
-    if (fd_ < 0) {
-      error = "not connected";
-      return false;
-    }
-    while (true) {
-      if (!ReadOne(response, error)) return false;
-      if (response.status >= 200) return true;  // 1xx (100 Continue): the real one follows
-    }
-  }
-
-  bool ReadOne(Response& response, std::string& error) {
-    if (consumed_ > 0) {  // drop the previous response, keep anything after it
-      std::memmove(buffer_.data(), buffer_.data() + consumed_, have_ - consumed_);
-      have_ -= consumed_;
-      consumed_ = 0;
-    }
-    eof_ = false;
-    size_t head_end = 0;
-    size_t scanned = 0;
-    while (true) {
-      std::string_view seen(buffer_.data(), have_);
-      size_t at = seen.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
-      if (at != std::string_view::npos) {
-        head_end = at + 4;
-        break;
-      }
-      scanned = have_;
-      if (!Fill(error)) return false;
-    }
-    std::string_view head(buffer_.data(), head_end);
-    if (head.size() < 12 || head.substr(0, 5) != "HTTP/") {
-      error = "malformed response head";
-      return false;
-    }
-    response.status = std::atoi(std::string(head.substr(9, 3)).c_str());
-    std::optional<size_t> content_length;
-    bool chunked = false;
-    close_after_ = head.substr(0, 8) == "HTTP/1.0";
-    size_t line_start = head.find("\r\n") + 2;
-    while (line_start < head.size()) {
-      size_t line_end = head.find("\r\n", line_start);
-      std::string_view line = head.substr(line_start, line_end - line_start);
-      line_start = line_end + 2;
-      size_t colon = line.find(':');
-      if (colon == std::string_view::npos) continue;
-      std::string name(line.substr(0, colon));
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](char c) { return static_cast<char>(std::tolower(c)); });
-      std::string value(line.substr(colon + 1));
-      value.erase(0, value.find_first_not_of(' '));
-      std::transform(value.begin(), value.end(), value.begin(),
-                     [](char c) { return static_cast<char>(std::tolower(c)); });
-      if (name == "content-length") content_length = std::strtoull(value.c_str(), nullptr, 10);
-      if (name == "transfer-encoding" && value.find("chunked") != std::string::npos) chunked = true;
-      if (name == "connection" && value.find("close") != std::string::npos) close_after_ = true;
-      if (name == "connection" && value.find("keep-alive") != std::string::npos)
-        close_after_ = false;
-    }
-    if (response.status < 200 || response.status == 204 || response.status == 304) {
-      content_length = 0;
-    }
-    if (chunked) return ReadChunked(head_end, response, error);
-    if (!content_length) {  // the body runs to the end of the connection
-      while (Fill(error)) {
-      }
-      if (!eof_) return false;
-      close_after_ = true;
-      content_length = have_ - head_end;
-    }
-    size_t total = head_end + *content_length;
-    if (buffer_.size() < total) buffer_.resize(total);
-    while (have_ < total) {
-      if (!Fill(error)) return false;
-    }
-    response.body = std::string_view(buffer_.data() + head_end, *content_length);
-    consumed_ = total;
-    return true;
-  }
-
-  bool ReadChunked(size_t pos, Response& response, std::string& error) {
-    chunked_body_.clear();
-    while (true) {
-      size_t line_end;
-      while ((line_end = std::string_view(buffer_.data(), have_).find("\r\n", pos)) ==
-             std::string_view::npos) {
-        if (!Fill(error)) return false;
-      }
-      size_t size =
-          std::strtoull(std::string(buffer_.data() + pos, line_end - pos).c_str(), nullptr, 16);
-      size_t data_start = line_end + 2;
-      if (size == 0) {  // no trailers expected: the final CRLF follows
-        while (have_ < data_start + 2) {
-          if (!Fill(error)) return false;
-        }
-        consumed_ = data_start + 2;
-        response.body = chunked_body_;
-        return true;
-      }
-      while (have_ < data_start + size + 2) {
-        if (!Fill(error)) return false;
-      }
-      chunked_body_.append(buffer_.data() + data_start, size);
-      pos = data_start + size + 2;
-    }
-  }
-
-  const Options& options_;
-  int fd_ = -1;
-  std::vector<char> buffer_;
-  size_t have_ = 0;
-  size_t consumed_ = 0;
-  bool eof_ = false;
-  bool close_after_ = false;
-  std::string chunked_body_;
-  uint64_t reconnects_ = 0;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Signed S3 requests
@@ -506,7 +173,7 @@ std::string Snippet(std::string_view body) {
 
 // Creates the bucket; one that already exists (and is ours) is fine.
 void CreateBucket(const Options& options, const S3Client& client) {
-  Connection connection(options);
+  HttpConnection connection(HttpOptions(options));
   Response response;
   std::string error;
   std::string head = client.Head("PUT", "/" + options.bucket, 0, sf::auth::kEmptySha256);
@@ -522,17 +189,6 @@ void CreateBucket(const Options& options, const S3Client& client) {
   Log("bucket " + options.bucket + (exists ? " already exists" : " created"));
 }
 
-// Random bytes, so that nothing along the way can compress them.
-std::string RandomBody(uint64_t seed, size_t size) {
-  std::mt19937_64 rng(seed);
-  std::string body(size, '\0');
-  for (size_t i = 0; i < size; i += 8) {
-    uint64_t word = rng();
-    std::memcpy(body.data() + i, &word, std::min<size_t>(8, size - i));
-  }
-  return body;
-}
-
 // Writes "<key>\n" over the first bytes of `body`, making every object distinct.
 void Stamp(std::string& body, const std::string& key) {
   std::string text = key + "\n";
@@ -541,8 +197,6 @@ void Stamp(std::string& body, const std::string& key) {
 
 // ---------------------------------------------------------------------------------------------
 // Workers
-
-enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
 
 struct alignas(64) Worker {
   std::atomic<uint64_t> ops{0};  // successful, all phases (for the per-second series)
@@ -590,10 +244,10 @@ bool CountFailure(Worker& worker, bool transported, const Response& response,
 
 void PutLoop(const Run& run, Worker& worker, size_t index) {
   const Options& options = run.options;
-  Connection connection(options);
+  HttpConnection connection(HttpOptions(options));
   Response response;
   std::string error;
-  std::string body = RandomBody(options.seed * 1000 + index, options.object_bytes);
+  std::string body = sf::bench::RandomBytes(options.seed * 1000 + index, options.object_bytes);
   worker.latency_us.reserve(1 << 14);
   worker.prepare_us.reserve(1 << 14);
   for (uint64_t seq = 0; run.phase.load(std::memory_order_relaxed) != kStop; ++seq) {
@@ -622,7 +276,7 @@ void PutLoop(const Run& run, Worker& worker, size_t index) {
 
 void GetLoop(const Run& run, Worker& worker, size_t index) {
   const Options& options = run.options;
-  Connection connection(options);
+  HttpConnection connection(HttpOptions(options));
   Response response;
   std::string error;
   std::mt19937_64 rng(options.seed * 7919 + index);
@@ -674,12 +328,12 @@ std::vector<std::string> Preload(const Options& options, const S3Client& client)
   std::string first_error;
   std::mutex error_lock;
   auto upload = [&] {
-    Connection connection(options);
+    HttpConnection connection(HttpOptions(options));
     Response response;
     std::string error;
     for (size_t i; (i = next.fetch_add(1)) < digests.size() && !failed;) {
       std::string key = options.prefix + "/obj-" + std::to_string(i);
-      std::string body = RandomBody(options.seed * 1'000'003 + i, options.object_bytes);
+      std::string body = sf::bench::RandomBytes(options.seed * 1'000'003 + i, options.object_bytes);
       Stamp(body, key);
       digests[i] = sf::auth::Sha256Raw(body);
       std::string head =
@@ -727,24 +381,9 @@ int RunMode(const Options& options) {
     return sum;
   };
 
-  std::this_thread::sleep_for(std::chrono::duration<double>(options.warmup_s));
-  phase.store(kMeasure);
-  auto start = SteadyClock::now();
-  CpuMeter cpu(options.watch_pid);
-  Json per_second = Json::array();
-  uint64_t last = total_ops();
-  auto end = start + std::chrono::duration_cast<SteadyClock::duration>(
-                         std::chrono::duration<double>(options.duration_s));
-  for (auto tick = start + std::chrono::seconds(1); tick <= end; tick += std::chrono::seconds(1)) {
-    std::this_thread::sleep_until(tick);
-    uint64_t now = total_ops();
-    per_second.push_back(now - last);
-    last = now;
-  }
-  std::this_thread::sleep_until(end);
-  phase.store(kStop);
-  double elapsed = SecondsSince(start);
-  Json cpu_report = cpu.Report();
+  sf::bench::MeasuredWindow window =
+      sf::bench::MeasureWindow(phase, options.warmup_s, options.duration_s, options.watch_pid,
+                               /*runqueue_wait=*/false, total_ops);
   for (auto& t : threads) t.join();
 
   uint64_t ops = 0, bytes = 0, io_errors = 0, reconnects = 0, verified = 0, mismatches = 0;
@@ -778,13 +417,13 @@ int RunMode(const Options& options) {
   out["object_bytes"] = options.object_bytes;
   out["concurrency"] = options.concurrency;
   out["payload"] = options.payload;
-  out["duration_s"] = Round(elapsed, 3);
+  out["duration_s"] = Round(window.elapsed_s, 3);
   out["ops"] = ops;
-  out["ops_per_s"] = Round(static_cast<double>(ops) / elapsed, 1);
-  out["mib_per_s"] = Round(static_cast<double>(bytes) / elapsed / (1024.0 * 1024.0), 1);
-  out["latency_ms"] = Percentiles(latency);
-  out["prepare_ms"] = Percentiles(prepare);
-  out["ops_each_second"] = per_second;
+  out["ops_per_s"] = Round(static_cast<double>(ops) / window.elapsed_s, 1);
+  out["mib_per_s"] = Round(static_cast<double>(bytes) / window.elapsed_s / (1024.0 * 1024.0), 1);
+  out["latency_ms"] = LatencyMs(latency, 3);
+  out["prepare_ms"] = LatencyMs(prepare, 3);
+  out["ops_each_second"] = window.per_second;
   out["errors_by_status"] = errors;
   out["io_errors"] = io_errors;
   out["reconnects"] = reconnects;
@@ -794,9 +433,9 @@ int RunMode(const Options& options) {
     out["verify_mismatches"] = mismatches;
   }
   if (!first_error.empty()) out["first_error"] = first_error;
-  out.update(cpu_report);
+  out.update(window.cpu);
   if (options.watch_pid > 0) {
-    int64_t hwm = VmHwmKib(options.watch_pid);
+    int64_t hwm = sf::bench::ReadProcessMemory(options.watch_pid).hwm_kib;
     if (hwm >= 0) out["server_vmhwm_mib"] = Round(static_cast<double>(hwm) / 1024.0, 1);
   }
   bool ok = ops > 0 && error_responses == 0 && io_errors == 0 && mismatches == 0 &&
@@ -876,16 +515,10 @@ int main(int argc, char** argv) {
     options.prefix = "s3_load/" + options.mode + "-c" + std::to_string(options.concurrency) + "-" +
                      std::to_string(getpid());
   }
-  std::string endpoint = options.endpoint;
-  if (endpoint.rfind("http://", 0) == 0) endpoint = endpoint.substr(7);
-  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
-  size_t colon = endpoint.rfind(':');
-  if (colon == std::string::npos) Die("--endpoint needs host:port");
-  options.host = endpoint.substr(0, colon);
-  if (options.host.size() > 2 && options.host.front() == '[')
-    options.host = options.host.substr(1, options.host.size() - 2);
-  int port = std::atoi(endpoint.c_str() + colon + 1);
-  if (port <= 0 || port > 65535) Die("bad port in --endpoint " + options.endpoint);
-  options.port = static_cast<uint16_t>(port);
+  std::string error;
+  auto endpoint = sf::bench::ParseEndpoint(options.endpoint, error);
+  if (!endpoint) Die(error);
+  options.host = endpoint->host;
+  options.port = endpoint->port;
   return RunMode(options);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job (README): installs what is missing, builds streamform, validates the reference
 # project in stacks/ for stage dev and prints its dependency graph, then starts the embedded
-# engine and pushes the sample events through a stream (AWS CLI, streamform put and tail).
+# engine and pushes the sample events through a stream (AWS CLI, streamform put and tail), then
+# archives what it read in a bucket with `aws s3` and reads it back.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -41,5 +42,17 @@ echo "read back $(wc -l < "$engine_dir/tail.jsonl") record(s); the first three, 
 head -n 3 "$engine_dir/tail.jsonl"
 echo "records per shard:"
 curl -s "$STREAMFORM_ENDPOINT_URL/metrics" | grep '^streamform_kinesis_incoming_records_total{stream="sample-events",shard'
+
+echo "== a bucket: what was read lands in S3, and comes back byte for byte"
+aws_cli() {
+  AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+    /usr/bin/aws --endpoint-url "$STREAMFORM_ENDPOINT_URL" "$@"
+}
+aws_cli s3 mb s3://sample-events-archive
+aws_cli s3 cp --no-progress "$engine_dir/tail.jsonl" s3://sample-events-archive/dev/tail.jsonl
+aws_cli s3 ls --recursive s3://sample-events-archive
+aws_cli s3 cp --no-progress s3://sample-events-archive/dev/tail.jsonl "$engine_dir/tail.back.jsonl"
+cmp "$engine_dir/tail.jsonl" "$engine_dir/tail.back.jsonl"
+curl -s "$STREAMFORM_ENDPOINT_URL/metrics" | grep '^streamform_s3_objects{bucket="sample-events-archive"}'
 "$sf" engine stop --data-dir "$engine_dir"
 trap - EXIT

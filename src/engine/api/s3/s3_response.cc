@@ -72,6 +72,9 @@ HttpResponse StoreErrorResponse(const StoreError& error, std::string_view bucket
           "Your previous request to create the named bucket succeeded and you already "
           "own it.";
       break;
+    case StoreErrorCode::kStorageFull:  // the store's text names server paths: not the client's
+      message = "The engine's disk is full: nothing was stored. Free space and retry.";
+      break;
     default:
       break;
   }

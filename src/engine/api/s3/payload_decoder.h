@@ -5,8 +5,8 @@
 //     the end (XAmzContentSHA256Mismatch);
 //   - STREAMING-AWS4-HMAC-SHA256-PAYLOAD: aws-chunked, every chunk signature verified before
 //     its data is passed on (auth::ChunkedDecoder);
-//   - STREAMING-UNSIGNED-PAYLOAD-TRAILER: aws-chunked without chunk signatures, with trailing
-//     headers (x-amz-checksum-*), which are accepted as sent;
+//   - STREAMING-UNSIGNED-PAYLOAD-TRAILER: aws-chunked without chunk signatures, ending in
+//     trailing headers (the x-amz-checksum-* announced by x-amz-trailer, checked below);
 //   - with auth disabled, a signed aws-chunked body whose key the engine does not know is
 //     de-chunked without checking its signatures.
 // In every aws-chunked form x-amz-decoded-content-length, when given, must match the bytes

@@ -3,8 +3,6 @@
 // work pool. Nothing is visible before the commit succeeds, so a client that disconnects, a
 // bad chunk signature or a full disk leaves no object behind.
 
-#include <charconv>
-
 #include "engine/api/s3/payload_decoder.h"
 #include "engine/api/s3/s3_call.h"
 #include "engine/api/s3/s3_headers.h"
@@ -75,22 +73,6 @@ class PutSink : public BodySink {
   std::string expected_md5_;
 };
 
-namespace {
-
-// partNumber as S3 validates it: an integer in 1..10000.
-std::optional<int> PartNumber(const S3Request& route) {
-  auto text = route.Param("partNumber");
-  if (!text) return std::nullopt;
-  int n = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > kMaxPartNumber) {
-    return std::nullopt;
-  }
-  return n;
-}
-
-}  // namespace
-
 BodyPlan S3Api::StreamedPut(const HttpRequest& head, S3Request route, std::string request_id,
                             const auth::Authenticated& authenticated) {
   BodyPlan plan;
@@ -119,13 +101,15 @@ BodyPlan S3Api::StreamedPut(const HttpRequest& head, S3Request route, std::strin
   }
   StoreResult<std::unique_ptr<ObjectWriter>> writer;
   if (route.operation == Operation::kUploadPart) {
-    auto part = PartNumber(route);
+    // partNumber as S3 validates it: an integer in 1..10000 (0 below stands for "absent").
+    auto part = route.NonNegativeParam("partNumber", 0);
     auto upload_id = route.Param("uploadId");
-    if (!part || !upload_id) {
+    if (!part || *part < 1 || *part > kMaxPartNumber || !upload_id) {
       return refuse({"InvalidArgument",
                      "Part number must be an integer between 1 and 10000, inclusive", 400});
     }
-    writer = store_.NewPartWriter(route.bucket, route.key, std::string(*upload_id), *part);
+    writer = store_.NewPartWriter(route.bucket, route.key, std::string(*upload_id),
+                                  static_cast<int>(*part));
   } else {
     ObjectMetadata metadata = MetadataFromHeaders(head);
     if (auto too_large = CheckMetadataSize(metadata)) return refuse(*too_large);

@@ -1,15 +1,21 @@
-// Tests of the base module: strings, base64, Value and Diagnostics.
+// Tests of the base module: strings, base64, Value, Diagnostics and the work pool.
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <ostream>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/base64.h"
 #include "base/diagnostics.h"
 #include "base/strings.h"
 #include "base/value.h"
+#include "base/work_pool.h"
 
 namespace sf {
 
@@ -355,6 +361,27 @@ TEST(SeverityNameTest, NamesEachSeverity) {
   EXPECT_STREQ(SeverityName(Severity::kError), "error");
   EXPECT_STREQ(SeverityName(Severity::kWarning), "warning");
   EXPECT_STREQ(SeverityName(Severity::kNote), "note");
+}
+
+// The pool runs every job it accepted, on its own threads, before its destructor returns.
+TEST(WorkPoolTest, RunsEveryQueuedJobOnItsThreadsBeforeDestruction) {
+  std::atomic<int> ran{0};
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  {
+    WorkPool pool(3, "test-pool");
+    for (int i = 0; i < 200; ++i) {
+      pool.Submit([&] {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        std::lock_guard<std::mutex> lock(mu);
+        threads.insert(std::this_thread::get_id());
+        ++ran;
+      });
+    }
+  }  // the destructor drains the queue, then joins
+  EXPECT_EQ(ran.load(), 200);
+  EXPECT_LE(threads.size(), 3u);
+  EXPECT_EQ(threads.count(std::this_thread::get_id()), 0u);
 }
 
 }  // namespace

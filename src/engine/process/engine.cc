@@ -6,6 +6,7 @@
 #include "base/json_writer.h"
 #include "engine/api/json_request.h"
 #include "engine/api/s3/s3_response.h"
+#include "engine/api/stacks/buffered_sink.h"
 
 namespace sf::engine {
 
@@ -70,7 +71,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
   auto objects = ObjectStore::Open(options.data_dir + "/buckets", store_options, &recovered);
   if (!objects) return tl::unexpected(ToError(objects.error()));
   engine->objects_ = std::move(*objects);
+  auto stack_store = StackStore::Open(options.data_dir + "/stacks.db", *engine->clock_);
+  if (!stack_store) return tl::unexpected(stack_store.error());
+  engine->stack_store_ = std::move(*stack_store);
   engine->blocking_ = std::make_unique<WorkPool>(options.blocking_threads, "sf-blocking");
+  engine->stacks_ = std::make_unique<StacksApi>(*engine->stack_store_, *engine->blocking_);
   engine->s3_ = std::make_unique<s3::S3Api>(*engine->objects_, *engine->auth_, *engine->clock_,
                                             *engine->blocking_, options.region);
 
@@ -118,7 +123,7 @@ void Engine::Stop() {
   }
   retention_cv_.notify_all();
   if (retention_thread_.joinable()) retention_thread_.join();
-  blocking_.reset();   // runs the S3 commits already queued
+  blocking_.reset();   // runs the S3 commits and stack-store calls already queued
   committer_.reset();  // drains, and in interval mode syncs everything
   streams_->SyncAll();
   logger_.Info("engine stopped");
@@ -160,7 +165,11 @@ HttpResponse Engine::Refusal(int status, std::string_view reason,
                      : status == 503 ? "ServiceUnavailableException"
                                      : "SerializationException";
   std::string message(reason);
-  if (status == 413) message += ": the engine accepts request bodies of up to 8 MiB";
+  if (status == 413) {
+    message += IsStackPath(partial.path)
+                   ? ": the stack routes accept request bodies of up to 16 MiB"
+                   : ": the engine accepts request bodies of up to 8 MiB";
+  }
   return JsonError(status, type, message);
 }
 
@@ -178,6 +187,12 @@ bool Engine::IsS3(const HttpRequest& request) const {
 
 BodyPlan Engine::Classify(const HttpRequest& head) {
   if (IsS3(head)) return s3_->Classify(head);
+  if (head.Header("X-Amz-Target") == nullptr && IsStackPath(head.path)) {
+    return BufferedBodyPlan(StacksApi::kMaxBodyBytes,
+                            [this](HttpRequest&& request, Respond respond) {
+                              Route(std::move(request), std::move(respond));
+                            });
+  }
   return {};
 }
 
@@ -204,6 +219,10 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
     if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
     return respond(ThrottlingControl(request));
   }
+  if (IsStackPath(request.path)) {
+    if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
+    return stacks_->Handle(std::move(request), std::move(respond));
+  }
   respond(JsonError(404, "NotFound", "no API is served at " + request.method + " " + request.path));
 }
 
@@ -216,6 +235,7 @@ HttpResponse Engine::Health() const {
       .Member("uptimeMs", RealClock().NowMs() - started_ms_)
       .Member("clock", virtual_clock_ != nullptr ? "virtual" : "real")
       .Member("nowMs", clock_->NowMs())
+      .Member("instance", stack_store_->instance())
       .EndObject();
   return Json(200, std::move(body));
 }

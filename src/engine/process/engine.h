@@ -1,13 +1,16 @@
 #pragma once
 // The engine process: every service behind one HTTP port. It owns the clock, the stream
 // service and its committer, the API handlers, and the server, and routes each request:
-//   GET  /health                      liveness and version (unauthenticated)
+//   GET  /health                      liveness, the clock and the instance id (unauthenticated)
 //   GET  /metrics                     Prometheus text: per stream and shard, and the server
 //                                     (unauthenticated: loopback scrapers do not sign)
 //   POST / (X-Amz-Target Kinesis_...) the Kinesis API (SigV4, service "kinesis")
 //   POST /_streamform/clock           with a virtual clock: {"advanceMs": n} or {"setMs": t}
 //   POST /_streamform/throttling      {"stream": name, "enabled": true|false|null}
 //                                     (both SigV4, service "streamform": they change state)
+//   /_streamform/stacks...            the stack records, locks and journals the controller
+//   GET /_streamform/exports          keeps (SigV4, service "streamform"; the routes are in
+//                                     src/stackapi/stack_record.h; bodies up to 16 MiB)
 //   anything else                     the S3 REST API (SigV4, service "s3"), path style or
 //                                     virtual-hosted (bucket.localhost); a GET /health or
 //                                     /metrics that is signed is S3 (buckets may be so named)
@@ -28,8 +31,10 @@
 #include "engine/api/kinesis/kinesis_api.h"
 #include "engine/api/request_auth.h"
 #include "engine/api/s3/s3_api.h"
+#include "engine/api/stacks/stacks_api.h"
 #include "engine/bucket/object_store.h"
 #include "engine/server/http_server.h"
+#include "engine/stack/stack_store.h"
 #include "engine/stream/committer.h"
 #include "engine/stream/stream_service.h"
 
@@ -68,6 +73,8 @@ class Engine {
   uint16_t port() const { return server_->port(); }
   void Stop();
   StreamService& streams() { return *streams_; }
+  // The id of this engine's data directory ("e-" + 16 hex; /health's "instance").
+  const std::string& instance() const { return stack_store_->instance(); }
 
  private:
   Engine(const EngineOptions& options, Logger& logger) : options_(options), logger_(logger) {}
@@ -98,7 +105,9 @@ class Engine {
   std::unique_ptr<RequestAuthenticator> auth_;
   std::unique_ptr<KinesisApi> kinesis_;
   std::unique_ptr<ObjectStore> objects_;
-  std::unique_ptr<WorkPool> blocking_;  // fsyncs, renames, copies: off the I/O threads
+  std::unique_ptr<StackStore> stack_store_;  // declared before blocking_, which uses it
+  std::unique_ptr<WorkPool> blocking_;       // fsyncs, renames, copies: off the I/O threads
+  std::unique_ptr<StacksApi> stacks_;
   std::unique_ptr<s3::S3Api> s3_;
   std::unique_ptr<HttpServer> server_;
   int64_t started_ms_ = 0;

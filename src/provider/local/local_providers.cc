@@ -1,0 +1,14 @@
+#include "provider/local/local_providers.h"
+
+#include "provider/local/kinesis_stream_provider.h"
+#include "provider/local/s3_bucket_provider.h"
+
+namespace sf::provider {
+
+void RegisterLocalProviders(ProviderRegistry& registry, const std::string& endpoint,
+                            const auth::Credentials& credentials, const std::string& region) {
+  registry.Register(std::make_unique<KinesisStreamProvider>(endpoint, credentials, region));
+  registry.Register(std::make_unique<S3BucketProvider>(endpoint, credentials, region));
+}
+
+}  // namespace sf::provider

@@ -147,6 +147,31 @@ nlohmann::json Value::ToTaggedJson() const {
   }
 }
 
+nlohmann::json Value::ReadableTaggedJson(const nlohmann::json& json) {
+  if (json.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : json) out.push_back(ReadableTaggedJson(item));
+    return out;
+  }
+  if (!json.is_object()) return json;
+  if (json.size() == 1 && json.contains("$number") && json["$number"].is_string()) {
+    const std::string& text = json["$number"].get_ref<const std::string&>();
+    nlohmann::json number = nlohmann::json::parse(text, nullptr, false);
+    return number.is_number() && number.dump() == text ? number : json["$number"];
+  }
+  if (json.size() == 1 && json.contains("$map") && json["$map"].is_array()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& pair : json["$map"]) {
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_string())
+        out[pair[0].get<std::string>()] = ReadableTaggedJson(pair[1]);
+    }
+    return out;
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : json.items()) out[key] = ReadableTaggedJson(value);
+  return out;
+}
+
 Value Value::FromTaggedJson(const nlohmann::json& json) {
   if (json.is_null()) return Value();
   if (json.is_boolean()) return Bool(json.get<bool>());
@@ -164,6 +189,8 @@ Value Value::FromTaggedJson(const nlohmann::json& json) {
     for (const auto& pair : json["$map"]) {
       members.emplace_back(pair[0].get<std::string>(), FromTaggedJson(pair[1]));
     }
+  } else {  // a plain JSON object (written with ToJson): its members, in key order
+    for (const auto& [key, value] : json.items()) members.emplace_back(key, FromTaggedJson(value));
   }
   return Map(std::move(members));
 }

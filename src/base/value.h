@@ -58,6 +58,10 @@ class Value {
   // Unknowns become {"$unknown": "<description>"}; FromTaggedJson reverses it exactly.
   nlohmann::json ToTaggedJson() const;
   static Value FromTaggedJson(const nlohmann::json& json);
+  // Tagged JSON (anywhere inside a larger document) made readable for people and jq: numbers
+  // become JSON numbers (kept as strings when JSON cannot hold their text exactly) and maps
+  // objects; Unknowns stay {"$unknown": "..."}. Not reversible: for display only.
+  static nlohmann::json ReadableTaggedJson(const nlohmann::json& json);
 
   // Structural equality; map order does not matter, number text does ("1" != "1.0").
   bool operator==(const Value& other) const;

@@ -213,8 +213,13 @@ class Builder {
   }
 
   std::optional<Value> Import(size_t importer, const std::string& name) {
+    auto& names = stacks_[importer].result.import_names;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
     auto it = exports_.find(name);
     if (it == exports_.end()) {
+      if (options_.external_export) {
+        if (auto value = options_.external_export(name)) return value;
+      }
       if (options_.project_mode) return std::nullopt;
       return Value::Unknown("import " + name);  // the exporter may be a template not given here
     }
@@ -257,6 +262,9 @@ class Builder {
 
     std::map<std::string, size_t> done;  // logical id -> index in out.resources
     stack.scope.ref = [&](const Resource& resource) {
+      if (options_.known) {
+        if (auto value = options_.known(out.name, resource.logical_id, "")) return *value;
+      }
       auto it = done.find(resource.logical_id);
       const ResourceSchema* schema = SchemaRegistry::Builtin().Find(resource.type);
       if (it != done.end() && schema != nullptr && !schema->ref_property.empty()) {
@@ -268,11 +276,13 @@ class Builder {
       }
       return Value::Unknown(resource.logical_id);
     };
-    stack.scope.get_att = [](const Resource& resource,
-                             const std::string& attribute) -> std::optional<Value> {
+    stack.scope.get_att = [&](const Resource& resource,
+                              const std::string& attribute) -> std::optional<Value> {
       const ResourceSchema* schema = SchemaRegistry::Builtin().Find(resource.type);
-      if (schema == nullptr) return Value::Unknown(resource.logical_id + "." + attribute);
-      if (!schema->HasAttribute(attribute)) return std::nullopt;
+      if (schema != nullptr && !schema->HasAttribute(attribute)) return std::nullopt;
+      if (options_.known) {
+        if (auto value = options_.known(out.name, resource.logical_id, attribute)) return value;
+      }
       return Value::Unknown(resource.logical_id + "." + attribute);
     };
     stack.scope.attribute_names = [](const Resource& resource) {
@@ -541,7 +551,14 @@ StackSet BuildStackSet(const std::vector<StackSource>& sources, const StackSetOp
 
 StackSet BuildProjectStackSet(const Project& project, const Stage& stage,
                               Diagnostics& diagnostics) {
+  return BuildProjectStackSet(project, stage, StackSetOptions{}, diagnostics);
+}
+
+StackSet BuildProjectStackSet(const Project& project, const Stage& stage,
+                              const StackSetOptions& hooks, Diagnostics& diagnostics) {
   StackSetOptions options;
+  options.known = hooks.known;
+  options.external_export = hooks.external_export;
   options.stage = stage.name;
   options.region = stage.region.empty() ? project.default_region : stage.region;
   options.account = stage.account.empty() ? project.default_account : stage.account;

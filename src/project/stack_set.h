@@ -9,6 +9,7 @@
 // still returned. This is the offline model that validate and graph print and that plan
 // diffs against the live state.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,6 +52,7 @@ struct ResolvedStack {
   std::vector<ResolvedResource> resources;  // in dependency order
   std::vector<ResolvedOutput> outputs;
   std::vector<std::string> imports_from;  // names of the stacks it imports from
+  std::vector<std::string> import_names;  // the export names it imports (Fn::ImportValue)
 };
 
 struct StackSet {
@@ -82,6 +84,18 @@ struct StackSetOptions {
   // Project mode: an import nothing exports, and a stage value for an undeclared parameter,
   // are errors. Loose files: the first is a warning (its exporter may be elsewhere).
   bool project_mode = false;
+
+  // Resolution hooks (plan sets them; validate leaves them empty). `known` gives what a
+  // resource of stack `stack` (the project's name for it) is known to be: its physical id
+  // (attribute "", for Ref) or a GetAtt attribute. It is consulted before the offline rules;
+  // nullopt means not known (the offline rules apply). A GetAtt of an attribute the type does
+  // not have is reported whatever it says.
+  std::function<std::optional<Value>(const std::string& stack, const std::string& logical_id,
+                                     const std::string& attribute)>
+      known;
+  // The value of an export no stack of the set makes (the live one); consulted before an
+  // import nothing exports is reported. nullopt: not exported there either.
+  std::function<std::optional<Value>(const std::string& export_name)> external_export;
 };
 
 StackSet BuildStackSet(const std::vector<StackSource>& sources, const StackSetOptions& options,
@@ -89,6 +103,10 @@ StackSet BuildStackSet(const std::vector<StackSource>& sources, const StackSetOp
 
 // The project's stacks for `stage`.
 StackSet BuildProjectStackSet(const Project& project, const Stage& stage, Diagnostics& diagnostics);
+// The same, resolved with the hooks of `hooks` (`known`, `external_export`); its other members
+// are ignored: stage, region, account and project mode come from the project.
+StackSet BuildProjectStackSet(const Project& project, const Stage& stage,
+                              const StackSetOptions& hooks, Diagnostics& diagnostics);
 
 // Loose template files, each its own stack named after its file; imports resolve among them.
 StackSet BuildFileStackSet(const std::vector<std::string>& files, Diagnostics& diagnostics);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "streamform: deploy Kinesis, Lambda, Firehose and S3 stacks to a local engine or AWS"};
   app.require_subcommand(0, 1);
+  app.fallthrough();  // global options may also follow the command: `destroy --stage dev`
   app.set_version_flag("--version",
                        std::string("streamform ") + sf::kVersion + " (" + sf::kGitSha + ")");
   app.add_option("--project", context.options.project, "Project directory (holds streamform.yaml)")
@@ -39,6 +40,10 @@ int main(int argc, char** argv) {
   RegisterPut(app, context);
   RegisterTail(app, context);
   RegisterEnv(app, context);
+  RegisterPlan(app, context);
+  RegisterApply(app, context);
+  RegisterDestroy(app, context);
+  RegisterOutputs(app, context);
 
   try {
     app.parse(argc, argv);

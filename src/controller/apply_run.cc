@@ -1,0 +1,249 @@
+#include "controller/apply_run.h"
+
+#include <filesystem>
+#include <random>
+
+#include "auth/crypto.h"
+#include "base/file_io.h"
+#include "state/journal_writer.h"
+
+namespace sf::controller {
+
+namespace {
+
+std::string TemplatePath(const Project& project, const std::string& stack) {
+  for (const auto& entry : project.stacks) {
+    if (entry.name == stack) {
+      return (std::filesystem::path(project.directory) / entry.template_path)
+          .lexically_normal()
+          .string();
+    }
+  }
+  return "";
+}
+
+const StackEntry* EntryOf(const Project& project, const std::string& stack) {
+  for (const auto& entry : project.stacks) {
+    if (entry.name == stack) return &entry;
+  }
+  return nullptr;
+}
+
+// True when a stack needs no apply at all: nothing changes and its record already holds this
+// template.
+bool NothingToDo(const plan::StackChange& change, const StageState& state) {
+  auto record = state.records.find(change.stack_name);
+  if (record == state.records.end()) return false;
+  return change.resources.empty() && change.outputs.empty() && !change.protection_change &&
+         record->second.tmpl.digest == change.template_digest;
+}
+
+// Completes the executor's working record for storage: the template, parameters, outputs,
+// imports and each resource's policy and dependencies, from the templates resolved against
+// what now exists.
+Status CompleteRecord(stackapi::StackRecord& record, const Target& target,
+                      const plan::StackChange& change, const StageState& state) {
+  const Project& project = *target.project;
+  record.name = change.stack_name;
+  record.project = project.name;
+  record.stage = target.stage->name;
+  record.stack = change.name;
+  record.protected_stage = target.stage->is_protected;
+  const StackEntry* entry = EntryOf(project, change.name);
+  record.tmpl.path = entry ? entry->template_path : "";
+  auto text = ReadFile(TemplatePath(project, change.name));
+  if (!text) return tl::unexpected(text.error());
+  record.tmpl.text = *text;
+  record.tmpl.digest = "sha256:" + auth::Sha256Hex(*text);
+
+  auto records = state.records;
+  records[record.name] = record;
+  Diagnostics diagnostics;
+  StackSet set = ResolveApplied(project, *target.stage, records, state.exports, diagnostics);
+  const ResolvedStack* resolved = set.FindStack(change.name);
+  if (resolved == nullptr) return Fail(ErrorCode::kInternal, "stack " + change.name + " vanished");
+  nlohmann::json parameters = nlohmann::json::object();
+  for (const auto& [name, value] : resolved->parameters) {
+    if (name.rfind("AWS::", 0) != 0) parameters[name] = value.ToTaggedJson();
+  }
+  record.parameters = parameters;
+  for (const auto& resource : resolved->resources) {
+    auto it = record.resources.find(resource.logical_id);
+    if (it == record.resources.end()) continue;
+    it->second.deletion_policy = resource.deletion_policy;
+    it->second.depends_on = resource.depends_on;
+  }
+  record.outputs.clear();
+  for (const auto& output : resolved->outputs) {
+    if (!output.enabled) continue;
+    stackapi::OutputRecord out;
+    out.name = output.name;
+    out.value = output.value.ToTaggedJson();
+    out.export_name = output.export_name;
+    for (const auto& source : resolved->tmpl->outputs) {
+      if (source.name == output.name) out.description = source.description;
+    }
+    record.outputs.push_back(std::move(out));
+  }
+  record.imports = resolved->import_names;
+  return {};
+}
+
+apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
+                        state::JournalWriter& journal, const ApplyRunOptions& options) {
+  apply::ApplyHooks hooks;
+  hooks.journal = [&journal](stackapi::JournalEntry entry) -> Status {
+    auto appended = journal.Append(std::move(entry));
+    if (!appended) {
+      return Fail(ErrorCode::kIo, "the journal could not be written: " + appended.error().type +
+                                      ": " + appended.error().message);
+    }
+    return {};
+  };
+  const Target& target = session.target();
+  StageState& state = session.state();
+  hooks.resolve = [&target, &state, &change](
+                      const std::string& logical_id,
+                      const stackapi::StackRecord& now) -> Result<Value> {
+    auto records = state.records;
+    records[change.stack_name] = now;
+    Diagnostics diagnostics;
+    StackSet set = ResolveApplied(*target.project, *target.stage, records, state.exports,
+                                  diagnostics);
+    const ResolvedStack* stack = set.FindStack(change.name);
+    if (stack != nullptr) {
+      for (const auto& resource : stack->resources) {
+        if (resource.logical_id == logical_id) return resource.properties;
+      }
+    }
+    return Fail(ErrorCode::kInternal, logical_id + " is no longer in the template");
+  };
+  hooks.progress = options.progress;
+  hooks.should_stop = [&session, &options] {
+    return (options.interrupted && options.interrupted()) || session.lock_lost();
+  };
+  return hooks;
+}
+
+stackapi::JournalEntry Marker(const std::string& kind, const std::string& apply_id,
+                              const std::string& status, const std::string& reason) {
+  stackapi::JournalEntry entry;
+  entry.kind = kind;
+  entry.apply_id = apply_id;
+  entry.status = status;
+  entry.reason = reason;
+  return entry;
+}
+
+}  // namespace
+
+std::string NewApplyId() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  std::random_device random;
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%04x", random() & 0xffff);
+  return std::string("a-") + stamp + "-" + suffix;
+}
+
+ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Changeset& changeset,
+                                       const ApplyRunOptions& options) {
+  ApplyReport report;
+  report.apply_id = NewApplyId();
+  const Target& target = session.target();
+  StageState& state = session.state();
+  std::vector<const plan::StackChange*> order;
+  for (const auto& change : changeset.stacks) order.push_back(&change);
+
+  for (const plan::StackChange* change : order) {
+    if (!options.destroy && NothingToDo(*change, state)) continue;
+    const std::string& name = change->stack_name;
+    std::string lock_id = session.lock_id(name);
+    stackapi::StackRecord record;
+    auto existing = state.records.find(name);
+    if (existing != state.records.end()) record = existing->second;
+    const bool created = existing == state.records.end();
+    if (created) {
+      record.name = name;
+      record.project = target.project->name;
+      record.stage = target.stage->name;
+      record.stack = change->name;
+    }
+    if (options.destroy && created) continue;  // nothing was ever applied
+
+    // Open the apply on the record first: a crash from here on is recovered from the journal.
+    stackapi::StackRecord opening = record;
+    opening.open_apply = report.apply_id;
+    opening.status = options.destroy ? "DELETE_IN_PROGRESS"
+                     : created       ? "CREATE_IN_PROGRESS"
+                                     : "UPDATE_IN_PROGRESS";
+    if (created) {
+      if (auto completed = CompleteRecord(opening, target, *change, state); !completed) {
+        ControllerError error;
+        error.message = completed.error().message;
+        return tl::unexpected(error);
+      }
+      opening.resources.clear();
+    }
+    {
+      auto put = session.client().PutStack(name, lock_id, record.revision, opening);
+      if (!put) return tl::unexpected(FromState(put.error(), "opening the apply on " + name));
+      opening.revision = *put;
+    }
+    state::JournalWriter journal(target.endpoint, name, lock_id);
+    journal.Append(Marker("apply-begin", report.apply_id, opening.status,
+                          std::to_string(change->resources.size()) + " change(s)"));
+
+    apply::ExecutorOptions executor;
+    executor.parallelism = options.parallelism;
+    executor.rollback = options.rollback;
+    executor.apply_id = report.apply_id;
+    executor.new_stack = created;
+    apply::StackResult result = apply::ExecuteStack(*change, opening, *target.providers,
+                                                    Hooks(session, *change, journal, options),
+                                                    executor);
+    stackapi::StackRecord final_record = result.record;
+    final_record.revision = opening.revision;
+    std::string status = final_record.status;
+    if (options.destroy && result.outcome == apply::Outcome::kComplete) status = "DELETE_COMPLETE";
+    if (auto completed = CompleteRecord(final_record, target, *change, state); !completed) {
+      report.notes.push_back("the record of " + name + " lacks its outputs: " +
+                             completed.error().message);
+    }
+    final_record.status = status;
+    if (result.outcome == apply::Outcome::kInterrupted) {
+      final_record.open_apply = report.apply_id;
+    } else {
+      final_record.open_apply.clear();
+      final_record.last_apply = report.apply_id;
+    }
+    if (options.destroy && result.outcome == apply::Outcome::kComplete) {
+      final_record.outputs.clear();
+      final_record.imports.clear();
+    }
+    auto put = session.client().PutStack(name, lock_id, opening.revision, final_record);
+    if (!put) {
+      return tl::unexpected(FromState(put.error(), "recording the result of the apply on " + name));
+    }
+    final_record.revision = *put;
+    journal.Append(Marker("apply-end", report.apply_id, final_record.status,
+                          apply::ToString(result.outcome)));
+    if (options.destroy && result.outcome == apply::Outcome::kComplete) {
+      if (auto deleted = session.client().DeleteStack(name, lock_id); !deleted) {
+        return tl::unexpected(FromState(deleted.error(), "deleting the record of " + name));
+      }
+      state.records.erase(name);
+    } else {
+      state.records[name] = final_record;
+    }
+    report.outcome = result.outcome;
+    report.stacks.push_back(StackOutcome{change->name, name, std::move(result)});
+    if (report.outcome != apply::Outcome::kComplete) break;
+  }
+  return report;
+}
+
+}  // namespace sf::controller

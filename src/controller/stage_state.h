@@ -1,0 +1,43 @@
+#pragma once
+// What the controller knows about a stage from the engine: every stack record of the stage
+// and its live exports, plus the resolution that uses them (Ref and GetAtt of applied
+// resources, imports from stacks outside the set).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "project/project_file.h"
+#include "project/stack_set.h"
+#include "stackapi/stack_record.h"
+#include "state/stack_state_client.h"
+
+namespace sf::controller {
+
+struct StageState {
+  std::string instance;  // the engine's instance id (from /health)
+  // Live records of the stage by stack name ("streaming-pipeline-dev-data-sources");
+  // DELETE_COMPLETE records are left out.
+  std::map<std::string, stackapi::StackRecord> records;
+  std::vector<stackapi::ExportEntry> exports;
+};
+
+// Reads the stage's records (one GET per stack of the project, in parallel) and exports.
+state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
+                                               const Project& project, const Stage& stage);
+
+// Resolution hooks over applied state: Ref/GetAtt of a resource in `records` (keyed by stack
+// name) give its recorded physical id and attributes; imports nothing in the set exports come
+// from `exports`. The maps must outlive the returned options.
+StackSetOptions ResolutionHooks(const Project& project, const Stage& stage,
+                                const std::map<std::string, stackapi::StackRecord>& records,
+                                const std::vector<stackapi::ExportEntry>& exports);
+
+// The project's stacks for the stage resolved with those hooks.
+StackSet ResolveApplied(const Project& project, const Stage& stage,
+                        const std::map<std::string, stackapi::StackRecord>& records,
+                        const std::vector<stackapi::ExportEntry>& exports,
+                        Diagnostics& diagnostics);
+
+}  // namespace sf::controller

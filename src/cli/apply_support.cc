@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/views/diagnostics_view.h"
 #include "cli/views/progress_view.h"
 #include "cli/views/terminal.h"
 
@@ -53,6 +54,35 @@ int ExitCodeFor(apply::Outcome outcome) {
 }
 
 }  // namespace
+
+std::optional<LockedPlan> PlanUnderLocks(Context& context, const ControllerSetup& setup,
+                                         const std::vector<std::string>& stacks,
+                                         const std::string& operation, bool destroy,
+                                         const EngineFlags& flags) {
+  auto session = controller::StageSession::Open(setup.target, stacks, operation, true);
+  if (!session) {
+    ReportControllerError(context, session.error(), flags);
+    return std::nullopt;
+  }
+  auto recovered = (*session)->RecoverInterrupted();
+  if (!recovered) {
+    ReportControllerError(context, recovered.error(), flags);
+    return std::nullopt;
+  }
+  for (const auto& note : *recovered) *context.err << "resuming: " << note << "\n";
+  Diagnostics diagnostics;
+  auto planned = (*session)->Plan(destroy, diagnostics);
+  if (!planned) {
+    ReportControllerError(context, planned.error(), flags);
+    return std::nullopt;
+  }
+  if (diagnostics.has_errors()) {
+    PrintDiagnostics(*context.err, diagnostics, context.color);
+    context.exit_code = kExitFailed;
+    return std::nullopt;
+  }
+  return LockedPlan{std::move(*session), std::move(*planned)};
+}
 
 bool Confirm(Context& context, const std::string& question, bool yes) {
   if (yes) return true;

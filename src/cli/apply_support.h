@@ -4,11 +4,30 @@
 
 #include <string>
 
+#include <memory>
+#include <optional>
+
 #include "cli/context.h"
+#include "cli/controller_setup.h"
 #include "controller/apply_run.h"
 #include "controller/session.h"
 
 namespace sf::cli {
+
+// A session holding the locks of the stacks it plans, and its plan.
+struct LockedPlan {
+  std::unique_ptr<controller::StageSession> session;
+  plan::PlanResult planned;
+};
+
+// What apply and destroy do before they show anything: lock `stacks` (all when empty), settle
+// applies that did not finish (a "resuming:" note each on stderr), and plan
+// (`destroy`: the removal of everything recorded). nullopt when it failed; the error or the
+// template diagnostics are printed and the exit code set.
+std::optional<LockedPlan> PlanUnderLocks(Context& context, const ControllerSetup& setup,
+                                         const std::vector<std::string>& stacks,
+                                         const std::string& operation, bool destroy,
+                                         const EngineFlags& flags);
 
 // Asks `question [y/N]` on a terminal. Without one, refuses (exit 8, saying to pass --yes)
 // unless `yes`. Returns true to go ahead; otherwise the exit code is set.

@@ -68,19 +68,7 @@ Result<HttpReply> HttpClient::Get(const std::string& url, long timeout_ms) {
 Result<HttpReply> HttpClient::Post(const std::string& url, const std::string& body,
                                    const std::vector<std::pair<std::string, std::string>>& headers,
                                    long timeout_ms) {
-  CURL* curl = static_cast<CURL*>(curl_);
-  struct curl_slist* list = nullptr;
-  for (const auto& [name, value] : headers)
-    list = curl_slist_append(list, (name + ": " + value).c_str());
-  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  auto reply = Perform(url, timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  curl_slist_free_all(list);
-  return reply;
+  return Send("POST", url, body, headers, timeout_ms);
 }
 
 Result<HttpReply> HttpClient::Send(const std::string& method, const std::string& url,

@@ -65,23 +65,13 @@ void RunApplyCommand(Context& context, const ApplyOptions& options) {
   }
   auto setup = SetUpController(context, options.engine);
   if (!setup) return;
-  auto session = controller::StageSession::Open(setup->target, stacks, "apply", true);
-  if (!session) return ReportControllerError(context, session.error(), options.engine);
-  auto recovered = (*session)->RecoverInterrupted();
-  if (!recovered) return ReportControllerError(context, recovered.error(), options.engine);
-  for (const auto& note : *recovered) *context.err << "resuming: " << note << "\n";
-
-  Diagnostics diagnostics;
-  auto planned = (*session)->Plan(false, diagnostics);
-  if (!planned) return ReportControllerError(context, planned.error(), options.engine);
-  if (diagnostics.has_errors()) {
-    PrintDiagnostics(*context.err, diagnostics, context.color);
-    context.exit_code = kExitFailed;
-    return;
-  }
-  plan::Changeset changeset = planned->changeset;
+  auto locked = PlanUnderLocks(context, *setup, stacks, "apply", false, options.engine);
+  if (!locked) return;
+  auto& session = locked->session;
+  const plan::PlanResult& planned = locked->planned;
+  plan::Changeset changeset = planned.changeset;
   if (saved) {
-    auto stale = CheckSavedPlan(*setup, **session, *saved, *planned);
+    auto stale = CheckSavedPlan(*setup, *session, *saved, planned);
     if (!stale.empty()) {
       controller::ControllerError error;
       error.kind = controller::ControllerError::Kind::kStale;
@@ -94,7 +84,7 @@ void RunApplyCommand(Context& context, const ApplyOptions& options) {
   if (!context.json()) {
     RenderChangeset(*context.out, changeset, {context.color, changeset.stage, false});
   }
-  if (changeset.summary.empty() && RecordsCurrent(changeset, (*session)->state())) {
+  if (changeset.summary.empty() && RecordsCurrent(changeset, session->state())) {
     if (context.json()) {
       *context.out << nlohmann::json{{"event", "summary"}, {"outcome", "no changes"}}.dump()
                    << "\n";
@@ -112,7 +102,7 @@ void RunApplyCommand(Context& context, const ApplyOptions& options) {
   controller::ApplyRunOptions run;
   run.parallelism = options.parallelism;
   run.rollback = !options.no_rollback;
-  auto report = RunWithProgress(context, **session, changeset, run);
+  auto report = RunWithProgress(context, *session, changeset, run);
   if (!report) ReportControllerError(context, report.error(), options.engine);
 }
 

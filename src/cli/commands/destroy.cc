@@ -48,25 +48,14 @@ void RunDestroy(Context& context, const DestroyCommandOptions& options) {
     context.exit_code = kExitUsage;
     return;
   }
-  auto session = controller::StageSession::Open(setup->target, options.stacks, "destroy", true);
-  if (!session) return ReportControllerError(context, session.error(), options.engine);
-  auto recovered = (*session)->RecoverInterrupted();
-  if (!recovered) return ReportControllerError(context, recovered.error(), options.engine);
-  for (const auto& note : *recovered) *context.err << "recovered: " << note << "\n";
-
-  Diagnostics diagnostics;
-  auto planned = (*session)->Plan(true, diagnostics);
-  if (!planned) return ReportControllerError(context, planned.error(), options.engine);
-  if (diagnostics.has_errors()) {
-    PrintDiagnostics(*context.err, diagnostics, context.color);
-    context.exit_code = kExitFailed;
-    return;
-  }
-  const plan::Changeset& changeset = planned->changeset;
+  auto locked = PlanUnderLocks(context, *setup, options.stacks, "destroy", true, options.engine);
+  if (!locked) return;
+  auto& session = locked->session;
+  const plan::Changeset& changeset = locked->planned.changeset;
   size_t recorded = 0;
   std::vector<std::string> names;
   for (const auto& stack : changeset.stacks) {
-    if ((*session)->state().records.count(stack.stack_name) == 0) continue;
+    if (session->state().records.count(stack.stack_name) == 0) continue;
     ++recorded;
     names.push_back(stack.name);
   }
@@ -76,7 +65,7 @@ void RunDestroy(Context& context, const DestroyCommandOptions& options) {
     return;
   }
   controller::DestroyOptions rules{options.empty_buckets, options.force};
-  auto refusals = controller::DestroyRefusals(**session, changeset, rules);
+  auto refusals = controller::DestroyRefusals(*session, changeset, rules);
   if (!refusals.empty()) {
     controller::ControllerError error;
     error.kind = controller::ControllerError::Kind::kRefused;
@@ -90,7 +79,7 @@ void RunDestroy(Context& context, const DestroyCommandOptions& options) {
   if (options.empty_buckets) {
     // Issue 6 adds the stacks' own writers (mappings, delivery streams, rules), to be stopped
     // before emptying; the stacks the engine runs today have none.
-    auto emptied = controller::EmptyRemovedResources(**session, changeset);
+    auto emptied = controller::EmptyRemovedResources(*session, changeset);
     if (!emptied) {
       *context.err << "streamform: " << emptied.error().message << " (nothing was deleted)\n";
       context.exit_code = kExitFailed;
@@ -100,7 +89,7 @@ void RunDestroy(Context& context, const DestroyCommandOptions& options) {
   }
   controller::ApplyRunOptions run;
   run.destroy = true;
-  auto report = RunWithProgress(context, **session, changeset, run);
+  auto report = RunWithProgress(context, *session, changeset, run);
   if (!report) return ReportControllerError(context, report.error(), options.engine);
   if (context.json() || report->outcome != apply::Outcome::kComplete) return;
   size_t deleted = 0, retained = 0;

@@ -109,7 +109,8 @@ controller::ControllerResult<controller::ApplyReport> RunWithProgress(
   options.progress = [&view](const apply::ProgressEvent& event) { view.Show(event); };
   options.interrupted = [] { return interrupts.load() > 0; };
   InterruptScope scope;
-  auto report = controller::RunApply(session, changeset, options);
+  auto report = options.rollback_interrupted ? controller::RollBackInterrupted(session, options)
+                                             : controller::RunApply(session, changeset, options);
   session.ReleaseLocks();
   if (!report) return report;  // the caller reports the error
 
@@ -154,8 +155,10 @@ controller::ControllerResult<controller::ApplyReport> RunWithProgress(
   }
   switch (report->outcome) {
     case apply::Outcome::kComplete:
-      out << Styled(options.destroy ? "Destroy complete" : "Apply complete", Style::kGreen,
-                    context.color)
+      out << Styled(options.destroy                ? "Destroy complete"
+                    : options.rollback_interrupted ? "Rollback complete"
+                                                   : "Apply complete",
+                    Style::kGreen, context.color)
           << ": " << done
           << " operation(s) in " << report->stacks.size() << " stack(s) (apply "
           << report->apply_id << ").\n";

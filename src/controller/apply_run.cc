@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <random>
 
+#include "apply/undo_change.h"
 #include "auth/crypto.h"
 #include "base/file_io.h"
 #include "state/journal_writer.h"
@@ -89,10 +90,9 @@ Status CompleteRecord(stackapi::StackRecord& record, const Target& target,
   return {};
 }
 
-apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
-                        state::JournalWriter& journal, const ApplyRunOptions& options) {
-  apply::ApplyHooks hooks;
-  hooks.journal = [&journal](stackapi::JournalEntry entry) -> Status {
+// The executor's journal: each entry durable in the engine before the executor goes on.
+std::function<Status(stackapi::JournalEntry)> JournalHook(state::JournalWriter& journal) {
+  return [&journal](stackapi::JournalEntry entry) -> Status {
     auto appended = journal.Append(std::move(entry));
     if (!appended) {
       return Fail(ErrorCode::kIo, "the journal could not be written: " + appended.error().type +
@@ -100,6 +100,12 @@ apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
     }
     return {};
   };
+}
+
+apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
+                        state::JournalWriter& journal, const ApplyRunOptions& options) {
+  apply::ApplyHooks hooks;
+  hooks.journal = JournalHook(journal);
   const Target& target = session.target();
   StageState& state = session.state();
   hooks.resolve = [&target, &state, &change](
@@ -242,6 +248,77 @@ ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Change
     report.outcome = result.outcome;
     report.stacks.push_back(StackOutcome{change->name, name, std::move(result)});
     if (report.outcome != apply::Outcome::kComplete) break;
+  }
+  return report;
+}
+
+ControllerResult<ApplyReport> RollBackInterrupted(StageSession& session,
+                                                  const ApplyRunOptions& options) {
+  ApplyReport report;
+  report.apply_id = NewApplyId();
+  const Target& target = session.target();
+  StageState& state = session.state();
+  for (const auto& stack : session.stacks()) {
+    const std::string name = StackNameOf(target, stack);
+    auto found = state.records.find(name);
+    if (found == state.records.end() || found->second.open_apply.empty()) continue;
+    const stackapi::StackRecord before = found->second;  // as the unfinished apply began
+    auto settled = session.SettleOpenApply(name);
+    if (!settled) return tl::unexpected(settled.error());
+    report.notes.push_back(settled->note);
+    plan::StackChange undo = apply::UndoChange(before, settled->record);
+    // What the apply meant to delete may still exist (it stopped first): keep it as it is.
+    std::vector<std::string> kept;
+    std::erase_if(undo.resources, [&](const plan::ResourceChange& change) {
+      if (change.action != plan::Action::kAdd) return false;
+      provider::Provider* provider = target.providers->Find(change.type);
+      if (provider == nullptr) return false;
+      std::vector<std::string> ids{change.new_physical_id};
+      auto live = provider->Read(ids);
+      bool exists = live.size() == 1 && live.front() && live.front()->exists;
+      if (exists) kept.push_back(change.logical_id);
+      return exists;
+    });
+
+    const std::string lock_id = session.lock_id(name);
+    stackapi::StackRecord opening = settled->record;
+    opening.open_apply = report.apply_id;
+    opening.status = before.resources.empty() ? "ROLLBACK_IN_PROGRESS" : "UPDATE_ROLLBACK_IN_PROGRESS";
+    auto put = session.client().PutStack(name, lock_id, before.revision, opening);
+    if (!put) return tl::unexpected(FromState(put.error(), "opening the rollback on " + name));
+    opening.revision = *put;
+    state::JournalWriter journal(target.endpoint, name, lock_id);
+    journal.Append(Marker("rollback-begin", report.apply_id, opening.status,
+                          "undoing apply " + before.open_apply));
+    apply::ExecutorOptions executor;
+    executor.parallelism = options.parallelism;
+    executor.rollback = false;  // an undo that fails is not undone in turn
+    executor.apply_id = report.apply_id;
+    apply::ApplyHooks hooks;
+    hooks.journal = JournalHook(journal);
+    hooks.progress = options.progress;
+    apply::StackResult result = apply::ExecuteStack(undo, opening, *target.providers, hooks, executor);
+
+    // The record as it was before the unfinished apply, with what exists now.
+    stackapi::StackRecord final_record = before;
+    final_record.resources = result.record.resources;
+    for (const auto& id : kept) final_record.resources[id] = before.resources.at(id);
+    final_record.open_apply.clear();
+    final_record.last_apply = report.apply_id;
+    const bool clean = result.outcome == apply::Outcome::kComplete;
+    final_record.status = before.resources.empty()
+                              ? (clean ? "ROLLBACK_COMPLETE" : "ROLLBACK_FAILED")
+                              : (clean ? "UPDATE_ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_FAILED");
+    result.record.status = final_record.status;
+    auto written = session.client().PutStack(name, lock_id, opening.revision, final_record);
+    if (!written) return tl::unexpected(FromState(written.error(), "recording the rollback of " + name));
+    final_record.revision = *written;
+    journal.Append(Marker("apply-end", report.apply_id, final_record.status,
+                          apply::ToString(result.outcome)));
+    state.records[name] = final_record;
+    report.outcome = clean ? apply::Outcome::kComplete : apply::Outcome::kRollbackFailed;
+    report.stacks.push_back(StackOutcome{stack, name, std::move(result)});
+    if (!clean) break;
   }
   return report;
 }

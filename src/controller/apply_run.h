@@ -19,6 +19,7 @@ struct ApplyRunOptions {
   int parallelism = 8;
   bool rollback = true;
   bool destroy = false;  // delete the stacks' records at the end
+  bool rollback_interrupted = false;  // RunWithProgress (cli): RollBackInterrupted instead
   std::function<void(const apply::ProgressEvent&)> progress;
   std::function<bool()> interrupted;  // Ctrl-C
 };
@@ -41,5 +42,13 @@ std::string NewApplyId();
 
 ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Changeset& changeset,
                                        const ApplyRunOptions& options);
+
+// `apply --rollback`: undoes each apply in the session's stacks that did not finish, taking
+// the stack back to its record as it was when that apply began (apply/undo_change.h). A
+// resource the apply meant to delete that still exists is simply kept. The undo itself is
+// journaled and never rolled back. Stacks without an unfinished apply are left alone (the
+// report then holds no stacks).
+ControllerResult<ApplyReport> RollBackInterrupted(StageSession& session,
+                                                  const ApplyRunOptions& options);
 
 }  // namespace sf::controller

@@ -119,6 +119,39 @@ void StageSession::ReleaseLocks() {
   leases_.clear();
 }
 
+ControllerResult<SettledApply> StageSession::SettleOpenApply(const std::string& name) {
+  const stackapi::StackRecord& record = state_.records.at(name);
+  std::vector<stackapi::JournalEntry> entries;
+  int64_t after = 0;
+  while (true) {  // the whole journal of the stack, in pages
+    auto page = client_.Events(name, after, 1000);
+    if (!page) return tl::unexpected(FromState(page.error(), "reading the journal of " + name));
+    if (page->empty()) break;
+    after = page->back().seq;
+    for (auto& entry : *page) entries.push_back(std::move(entry));
+  }
+  SettledApply out;
+  apply::FoldResult folded = apply::FoldJournal(record, entries, record.open_apply);
+  out.note = name + ": apply " + record.open_apply + " did not finish (" +
+             std::to_string(folded.completed) + " operation(s) completed)";
+  for (const auto& begin : folded.in_doubt) {
+    provider::Provider* provider = target_.providers->Find(begin.type);
+    if (provider == nullptr) continue;
+    std::vector<std::string> ids{begin.physical_id};
+    auto live = provider->Read(ids);
+    if (live.empty() || !live.front()) {
+      ControllerError error;
+      error.message = "cannot read " + begin.physical_id + " to settle an interrupted " +
+                      begin.operation + ": " +
+                      (live.empty() ? std::string("no answer") : live.front().error().message);
+      return tl::unexpected(error);
+    }
+    out.note += "; " + apply::SettleInDoubt(folded.record, begin, *live.front());
+  }
+  out.record = std::move(folded.record);
+  return out;
+}
+
 ControllerResult<std::vector<std::string>> StageSession::RecoverInterrupted() {
   std::vector<std::string> notes;
   for (const auto& stack : stacks_) {
@@ -126,39 +159,16 @@ ControllerResult<std::vector<std::string>> StageSession::RecoverInterrupted() {
     auto found = state_.records.find(name);
     if (found == state_.records.end() || found->second.open_apply.empty()) continue;
     const stackapi::StackRecord& record = found->second;
-    std::vector<stackapi::JournalEntry> entries;
-    int64_t after = 0;
-    while (true) {  // the whole journal of the stack, in pages
-      auto page = client_.Events(name, after, 1000);
-      if (!page) return tl::unexpected(FromState(page.error(), "reading the journal of " + name));
-      if (page->empty()) break;
-      after = page->back().seq;
-      for (auto& entry : *page) entries.push_back(std::move(entry));
-    }
-    auto folded = apply::FoldJournal(record, entries, record.open_apply);
-    std::string note = name + ": apply " + record.open_apply + " did not finish (" +
-                       std::to_string(folded.completed) + " operation(s) completed)";
-    for (const auto& begin : folded.in_doubt) {
-      provider::Provider* provider = target_.providers->Find(begin.type);
-      if (provider == nullptr) continue;
-      std::vector<std::string> ids{begin.physical_id};
-      auto live = provider->Read(ids);
-      if (live.empty() || !live.front()) {
-        ControllerError error;
-        error.message = "cannot read " + begin.physical_id + " to settle an interrupted " +
-                        begin.operation + ": " +
-                        (live.empty() ? std::string("no answer") : live.front().error().message);
-        return tl::unexpected(error);
-      }
-      note += "; " + apply::SettleInDoubt(folded.record, begin, *live.front());
-    }
-    folded.record.open_apply.clear();
-    folded.record.status = record.status == "CREATE_IN_PROGRESS" ? "CREATE_FAILED" : "UPDATE_FAILED";
-    auto put = client_.PutStack(name, lock_id(name), record.revision, folded.record);
+    auto settled = SettleOpenApply(name);
+    if (!settled) return tl::unexpected(settled.error());
+    settled->record.open_apply.clear();
+    settled->record.status =
+        record.status == "CREATE_IN_PROGRESS" ? "CREATE_FAILED" : "UPDATE_FAILED";
+    auto put = client_.PutStack(name, lock_id(name), record.revision, settled->record);
     if (!put) return tl::unexpected(FromState(put.error(), "recording the recovered state of " + name));
-    folded.record.revision = *put;
-    state_.records[name] = std::move(folded.record);
-    notes.push_back(note);
+    settled->record.revision = *put;
+    state_.records[name] = std::move(settled->record);
+    notes.push_back(settled->note);
   }
   return notes;
 }

@@ -24,6 +24,13 @@ namespace sf::controller {
 template <class T>
 using ControllerResult = tl::expected<T, ControllerError>;
 
+// What an apply that did not finish left: the record folded from its journal, with the
+// operations in doubt settled by reading live state, and a note saying so.
+struct SettledApply {
+  stackapi::StackRecord record;
+  std::string note;
+};
+
 class StageSession {
  public:
   // `stacks`: the project's stack names; empty means all. Unknown names fail (with the
@@ -38,6 +45,9 @@ class StageSession {
   // (operations in doubt are settled by reading live state), and writes the record back
   // (status UPDATE_FAILED, no open apply). Returns a note per recovered stack. Needs locks.
   ControllerResult<std::vector<std::string>> RecoverInterrupted();
+  // The state an unfinished apply left on stack `name` (whose record has an open apply),
+  // without writing anything.
+  ControllerResult<SettledApply> SettleOpenApply(const std::string& name);
 
   // Plans the stacks in scope against the records read at Open (or after recovery).
   ControllerResult<plan::PlanResult> Plan(bool destroy, Diagnostics& diagnostics);

@@ -10,6 +10,7 @@
 
 #include "apply/journal_fold.h"
 #include "apply/resource_state.h"
+#include "apply/undo_change.h"
 #include "provider/fake/fake_provider.h"
 #include "provider/fault_injecting_provider.h"
 
@@ -391,6 +392,31 @@ TEST(JournalFoldTest, EndedOperationsMoveTheRecordAndOpenOnesAreInDoubt) {
   auto refused = SettleInDoubt(fresh, Entry("op-begin", "create", "X", "x", 5000), live);
   EXPECT_NE(refused.find("predates"), std::string::npos) << refused;
   EXPECT_TRUE(fresh.resources.empty());
+}
+
+TEST_F(ExecutorTest, UndoChangeTakesAStackBackToItsEarlierRecord) {
+  stackapi::StackRecord before;
+  before.revision = 4;
+  before.resources["Kept"] = Recorded("Kept", Props("kept", 1));
+  before.resources["Deleted"] = Recorded("Deleted", Props("deleted", 1));
+  before.resources["Replaced"] = Recorded("Replaced", Props("old", 1));
+  stackapi::StackRecord now;
+  now.revision = 5;
+  now.resources["Kept"] = Recorded("Kept", Props("kept", 2));
+  now.resources["Made"] = Recorded("Made", Props("made", 1));
+  now.resources["Replaced"] = Recorded("Replaced", Props("new", 1));
+  for (const char* name : {"kept", "made", "new"}) fake_->SetLive(name, Props(name, 1));
+  fake_->SetLive("kept", Props("kept", 2));
+  stack_ = UndoChange(before, now);
+  auto result = Run(now);
+  ASSERT_EQ(result.outcome, Outcome::kComplete) << result.error;
+  EXPECT_EQ(*fake_->LiveProperties("kept"), Props("kept", 1));
+  EXPECT_EQ(*fake_->LiveProperties("deleted"), Props("deleted", 1));
+  EXPECT_EQ(*fake_->LiveProperties("old"), Props("old", 1));
+  EXPECT_FALSE(fake_->LiveProperties("made"));
+  EXPECT_FALSE(fake_->LiveProperties("new"));
+  EXPECT_EQ(result.record.resources.size(), 3u);
+  EXPECT_EQ(result.record.resources["Replaced"].physical_id, "old");
 }
 
 }  // namespace

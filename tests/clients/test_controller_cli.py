@@ -293,6 +293,25 @@ class Interruptions(ControllerCase):
         self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)
 
 
+    def test_an_interrupted_apply_can_be_rolled_back_instead(self):
+        before = (self.buckets(), self.streams())
+        crashed = self.sf("apply", "--yes", "data", "--parallelism", "1",
+                          faults="create:Keep:crash-after")
+        self.assertEqual(crashed.returncode, 137, crashed.stdout + crashed.stderr)
+        self.assertNotEqual((self.buckets(), self.streams()), before)
+        self.advance_clock(5 * 60 * 1000)  # the crashed apply's lock expires
+        undone = self.sf("apply", "--rollback", "--yes")
+        self.assertEqual(undone.returncode, 0, undone.stdout + undone.stderr)
+        self.assertIn("Rollback complete", undone.stdout)
+        self.assertEqual((self.buckets(), self.streams()), before)
+        events = self.sf("events", "data")
+        self.assertIn("ROLLBACK_COMPLETE", events.stdout)
+        nothing = self.sf("apply", "--rollback", "--yes")
+        self.assertIn("Nothing to roll back", nothing.stdout)
+        self.assertEqual(self.actions(self.plan("data")), [
+            ("data", "Archive", "Add"), ("data", "Events", "Add"), ("data", "Keep", "Add")])
+
+
 class Destroy(ControllerCase):
     def test_destroy_rules_and_what_it_reports(self):
         self.apply_all()

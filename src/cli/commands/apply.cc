@@ -28,6 +28,7 @@ struct ApplyOptions {
   std::vector<std::string> targets;
   bool yes = false;
   bool no_rollback = false;
+  bool rollback = false;
   int parallelism = 8;
   EngineFlags engine;
 };
@@ -45,7 +46,30 @@ bool RecordsCurrent(const plan::Changeset& changeset, const controller::StageSta
   return true;
 }
 
+// apply --rollback: undo the unfinished applies of the stacks named (all by default).
+void RunRollBack(Context& context, const ApplyOptions& options) {
+  auto setup = SetUpController(context, options.engine);
+  if (!setup) return;
+  auto session = controller::StageSession::Open(setup->target, options.targets, "rollback", true);
+  if (!session) return ReportControllerError(context, session.error(), options.engine);
+  std::vector<std::string> open;
+  for (const auto& [name, record] : (*session)->state().records) {
+    if (!record.open_apply.empty()) open.push_back(name + " (apply " + record.open_apply + ")");
+  }
+  if (open.empty()) {
+    *context.out << "Nothing to roll back: no apply of these stacks is unfinished.\n";
+    return;
+  }
+  if (!Confirm(context, "Undo the unfinished apply of " + Join(open, ", "), options.yes)) return;
+  controller::ApplyRunOptions run;
+  run.parallelism = options.parallelism;
+  run.rollback_interrupted = true;
+  auto report = RunWithProgress(context, **session, plan::Changeset{}, run);
+  if (!report) ReportControllerError(context, report.error(), options.engine);
+}
+
 void RunApplyCommand(Context& context, const ApplyOptions& options) {
+  if (options.rollback) return RunRollBack(context, options);
   std::string plan_file;
   std::vector<std::string> stacks = options.targets;
   if (stacks.size() == 1 && std::filesystem::is_regular_file(stacks.front())) {
@@ -117,6 +141,10 @@ void RegisterApply(CLI::App& app, Context& context) {
   command->add_flag("--yes,-y", options->yes, "Do not ask for confirmation");
   command->add_flag("--no-rollback", options->no_rollback,
                     "On failure keep what completed instead of rolling back");
+  command->add_flag("--rollback", options->rollback,
+                    "Undo an apply that did not finish (Ctrl-C, a killed job) instead of "
+                    "resuming it")
+      ->excludes("--no-rollback");
   command->add_option("--parallelism", options->parallelism,
                       "Resources applied at once (default 8)")
       ->check(CLI::Range(1, 64));

@@ -200,8 +200,16 @@ ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Change
       opening.revision = *put;
     }
     state::JournalWriter journal(target.endpoint, name, lock_id);
-    journal.Append(Marker("apply-begin", report.apply_id, opening.status,
-                          std::to_string(change->resources.size()) + " change(s)"));
+    // The changeset goes into the journal with the apply: the stack's history of changesets.
+    stackapi::JournalEntry begin = Marker("apply-begin", report.apply_id, opening.status,
+                                          std::to_string(change->resources.size()) + " change(s)");
+    plan::Changeset applied;
+    applied.project = changeset.project;
+    applied.stage = changeset.stage;
+    applied.region = changeset.region;
+    applied.stacks.push_back(*change);
+    begin.detail = {{"changeset", plan::ToJson(applied)}};
+    journal.Append(std::move(begin));
 
     apply::ExecutorOptions executor;
     executor.parallelism = options.parallelism;

@@ -539,12 +539,15 @@ class Planner {
   }
 
   // The stage's monthly cost as applied (every recorded resource in scope) and after the
-  // changeset (that, minus what changes leave behind, plus what they make). No usage block
-  // exists yet, so usage-priced terms say "not estimated".
+  // changeset (that, minus what changes leave behind, plus what they make). Usage-priced terms
+  // come from the stage's `usage` block; without it they say "not estimated".
   void EstimateCost() {
     CostSummary& cost = result_.changeset.cost;
     const std::string& region = result_.changeset.region;
-    const UsageAssumptions usage;
+    const StageUsage& given = in_.stage->usage;
+    const UsageAssumptions usage{given.records_per_second, given.average_record_bytes,
+                                 given.stored_gb, given.invocations_per_second,
+                                 given.seconds_per_invocation};
     cost.price_table = PriceTableName(region);
     std::set<std::string> notes;
     auto estimate = [&](const std::string& type, const Value& properties) {

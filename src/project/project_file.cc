@@ -1,5 +1,7 @@
 #include "project/project_file.h"
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <set>
 
@@ -51,6 +53,18 @@ Stage ReadStage(const Document& doc, const Node& name, const Node& node) {
   stage.region = Text(node.Find("region"));
   stage.git_ref = Text(node.Find("gitRef"));
   stage.is_protected = Text(node.Find("protected")) == "true";
+  if (const Node* usage = node.Find("usage"); usage != nullptr && usage->IsMap()) {
+    auto number = [usage](const char* member) -> std::optional<double> {
+      const Node* value = usage->Find(member);
+      if (value == nullptr || !value->IsScalar()) return std::nullopt;
+      char* end = nullptr;
+      double parsed = std::strtod(value->scalar().c_str(), &end);
+      if (end == value->scalar().c_str() || *end != '\0') return std::nullopt;  // the schema says why
+      return parsed;
+    };
+    stage.usage = {number("recordsPerSecond"), number("averageRecordBytes"), number("storedGB"),
+                   number("invocationsPerSecond"), number("secondsPerInvocation")};
+  }
   std::string pointer = "/stages/" + PointerEscape(stage.name);
   if (const Node* common = node.Find("commonParameters"); common != nullptr && common->IsMap()) {
     ReadParameterMap(doc, *common, pointer + "/commonParameters", stage.parameters[""]);

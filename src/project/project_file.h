@@ -22,12 +22,19 @@ struct StackEntry {
   SourceLocation location;
 };
 
+// What a stage expects to carry, for plan's cost estimate; unset terms are not estimated.
+struct StageUsage {
+  std::optional<double> records_per_second, average_record_bytes, stored_gb,
+      invocations_per_second, seconds_per_invocation;
+};
+
 struct Stage {
   std::string name;
   std::string account;
   std::string region;
   std::string git_ref;
   bool is_protected = false;
+  StageUsage usage;
   // Stack name -> parameter name -> value; "" holds commonParameters.
   std::map<std::string, std::map<std::string, GivenParameter>> parameters;
   SourceLocation location;

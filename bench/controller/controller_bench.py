@@ -435,7 +435,7 @@ def report(res):
     print(f"apply --yes of {a['resources']} new resources, {len(a['runs'])} runs: median "
           f"{a['apply_wall_ms']['median']} ms (min {a['apply_wall_ms']['min']}, max {a['apply_wall_ms']['max']}); "
           f"CLI CPU {a['apply_cli_cpu_ms']['median']} ms, engine CPU {a['apply_engine_cpu_ms']['median']} ms")
-    print(f"  timeline of the median-ish first run: {a['runs'][0]['apply_timeline']}")
+    print(f"  timeline of the first run: {a['runs'][0]['apply_timeline']}")
     print(f"destroy --yes of the same: median {a['destroy_wall_ms']['median']} ms (min {a['destroy_wall_ms']['min']}, "
           f"max {a['destroy_wall_ms']['max']}); CLI CPU {a['destroy_cli_cpu_ms']['median']} ms, engine CPU "
           f"{a['destroy_engine_cpu_ms']['median']} ms; summary status {a['runs'][0]['destroy_summary_status']}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/controller: the controller's plan and apply, timed as a user runs them.
 #
-#   bench/controller/run.sh        # about 1.5 minutes; writes bench/controller/results.json
+#   bench/controller/run.sh        # about a minute; writes bench/controller/results.json
 #
 # What it measures (issue 5, "Performance"), each as wall time of the `streamform` CLI from
 # spawn to exit (a fresh process per command, as in a terminal or a CI step), against engines

@@ -104,7 +104,10 @@ bool Confirm(Context& context, const std::string& question, bool yes) {
 controller::ControllerResult<controller::ApplyReport> RunWithProgress(
     Context& context, controller::StageSession& session, const plan::Changeset& changeset,
     const controller::ApplyRunOptions& given) {
-  ProgressView view(*context.out, context.color, context.json());
+  ProgressView::Mode mode = context.json()                  ? ProgressView::Mode::kJson
+                            : isatty(STDOUT_FILENO) != 0      ? ProgressView::Mode::kLive
+                                                              : ProgressView::Mode::kLines;
+  ProgressView view(*context.out, context.color, mode);
   controller::ApplyRunOptions options = given;
   options.progress = [&view](const apply::ProgressEvent& event) { view.Show(event); };
   options.interrupted = [] { return interrupts.load() > 0; };

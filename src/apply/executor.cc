@@ -167,6 +167,7 @@ class StackRun {
         ++finished;
         if (ok) {
           ++result_.operations_done;
+          if (!tasks_[id].cleanup) settled_.insert(tasks_[id].change->logical_id);
           for (size_t dependent : tasks_[id].dependents) {
             if (--tasks_[dependent].waiting == 0) ready.push_back(dependent);
           }
@@ -313,11 +314,13 @@ class StackRun {
       return sf::Fail(ErrorCode::kInternal, "its properties are not known and nothing resolves them");
     }
     stackapi::StackRecord snapshot;
+    std::set<std::string> settled;
     {
       std::lock_guard<std::mutex> lock(mu_);
       snapshot = result_.record;
+      settled = settled_;
     }
-    auto resolved = hooks_.resolve(change.logical_id, snapshot);
+    auto resolved = hooks_.resolve(change.logical_id, snapshot, settled);
     if (resolved && !resolved->IsFullyKnown()) {
       return sf::Fail(ErrorCode::kInternal, "its properties are still not known after its "
                                         "dependencies were applied");
@@ -508,6 +511,7 @@ class StackRun {
   std::vector<Task> tasks_;
   std::vector<size_t> main_, cleanup_;
   std::vector<Undo> undo_;  // guarded by mu_; in completion order
+  std::set<std::string> settled_;  // guarded by mu_: main-phase operations completed
   bool failed_ = false;     // guarded by mu_ (read racily only to stop early)
   bool failed_in_cleanup_ = false;
   bool stopped_ = false;

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,10 @@ struct ApplyHooks {
   // Durably records an entry (the JournalWriter); an error stops the apply like a failure.
   std::function<Status(stackapi::JournalEntry entry)> journal;
   // Resolves a resource's properties again once the resources it depends on exist: gets the
-  // record as it is now; returns fully known properties, or an error.
-  std::function<Result<Value>(const std::string& logical_id, const stackapi::StackRecord& now)>
+  // record as it is now and the logical ids whose main-phase operation has completed
+  // (`settled`); returns fully known properties, or an error.
+  std::function<Result<Value>(const std::string& logical_id, const stackapi::StackRecord& now,
+                              const std::set<std::string>& settled)>
       resolve;
   std::function<void(const ProgressEvent&)> progress;  // may be empty; called from workers
   std::function<bool()> should_stop;                   // may be empty

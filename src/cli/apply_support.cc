@@ -76,8 +76,8 @@ std::optional<LockedPlan> PlanUnderLocks(Context& context, const ControllerSetup
     ReportControllerError(context, planned.error(), flags);
     return std::nullopt;
   }
+  if (!diagnostics.empty()) PrintDiagnostics(*context.err, diagnostics, context.color);
   if (diagnostics.has_errors()) {
-    PrintDiagnostics(*context.err, diagnostics, context.color);
     context.exit_code = kExitFailed;
     return std::nullopt;
   }

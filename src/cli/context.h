@@ -53,8 +53,10 @@ struct Workspace {
   std::optional<Project> project;
   std::vector<std::string> files;  // the files read, for summaries
 };
+// `resolve` false: the project and stage only (workspace.stacks holds just the stage's name),
+// for commands whose planner resolves the stacks itself.
 std::optional<Workspace> LoadWorkspace(const Context& context,
                                        const std::vector<std::string>& files,
-                                       Diagnostics& diagnostics);
+                                       Diagnostics& diagnostics, bool resolve = true);
 
 }  // namespace sf::cli

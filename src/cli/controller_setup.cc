@@ -51,17 +51,15 @@ void AddEngineFlags(CLI::App& command, EngineFlags& flags) {
                      "<project>/.streamform/engine)");
 }
 
-std::unique_ptr<ControllerSetup> SetUpController(Context& context, const EngineFlags& flags,
-                                                 bool show_warnings) {
+std::unique_ptr<ControllerSetup> SetUpController(Context& context, const EngineFlags& flags) {
   auto setup = std::make_unique<ControllerSetup>();
   Diagnostics diagnostics;
-  auto workspace = LoadWorkspace(context, {}, diagnostics);
+  auto workspace = LoadWorkspace(context, {}, diagnostics, false);
+  if (!diagnostics.empty()) PrintDiagnostics(*context.err, diagnostics, context.color);
   if (!workspace || diagnostics.has_errors()) {
-    PrintDiagnostics(*context.err, diagnostics, context.color);
     context.exit_code = kExitFailed;
     return nullptr;
   }
-  if (show_warnings && diagnostics.warning_count() > 0) PrintDiagnostics(*context.err, diagnostics, context.color);
   setup->workspace = std::move(*workspace);
 
   std::string data_dir = EngineDataDir(context, flags.data_dir);

@@ -26,12 +26,11 @@ struct ControllerSetup {
   controller::Target target;
 };
 
-// Loads and validates the project for the chosen stage and connects to its engine. On failure
-// prints why (diagnostics, "the engine is not running: start it with ...") to context.err,
-// sets context.exit_code, and returns nullptr. Template warnings are printed when
-// `show_warnings` (plan, apply, destroy; not the read-only outputs and events).
-std::unique_ptr<ControllerSetup> SetUpController(Context& context, const EngineFlags& flags,
-                                                 bool show_warnings = true);
+// Loads the project and chooses the stage, and connects to its engine. The templates are not
+// read here: the planner reads, resolves and validates them (as `validate` does) for the
+// stacks in scope. On failure prints why (diagnostics, "the engine is not running: start it
+// with ...") to context.err, sets context.exit_code, and returns nullptr.
+std::unique_ptr<ControllerSetup> SetUpController(Context& context, const EngineFlags& flags);
 
 // Prints a controller error and sets the exit code its kind calls for.
 void ReportControllerError(Context& context, const controller::ControllerError& error,

@@ -7,7 +7,7 @@ namespace sf::cli {
 
 std::optional<Workspace> LoadWorkspace(const Context& context,
                                        const std::vector<std::string>& files,
-                                       Diagnostics& diagnostics) {
+                                       Diagnostics& diagnostics, bool resolve) {
   Workspace workspace;
   if (!files.empty()) {
     for (const auto& file : files) {
@@ -45,7 +45,11 @@ std::optional<Workspace> LoadWorkspace(const Context& context,
                                   .lexically_normal()
                                   .string());
   }
-  workspace.stacks = BuildProjectStackSet(project, *stage, diagnostics);
+  if (resolve) {
+    workspace.stacks = BuildProjectStackSet(project, *stage, diagnostics);
+  } else {
+    workspace.stacks.stage = stage->name;
+  }
   return workspace;
 }
 

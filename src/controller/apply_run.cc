@@ -1,6 +1,10 @@
 #include "controller/apply_run.h"
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <random>
 
 #include "apply/undo_change.h"
@@ -108,21 +112,42 @@ apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
   hooks.journal = JournalHook(journal);
   const Target& target = session.target();
   StageState& state = session.state();
-  hooks.resolve = [&target, &state, &change](
-                      const std::string& logical_id,
-                      const stackapi::StackRecord& now) -> Result<Value> {
+  // Resolving means resolving the whole project again, so each resolution keeps the
+  // properties of every resource whose changing dependencies have all settled: their values
+  // can no longer change in this apply. Later calls reuse them, so an apply resolves about
+  // once per wave of dependencies, not once per resource.
+  struct Resolved {
+    std::mutex mu;
+    std::map<std::string, Value> known;  // by logical id
+  };
+  auto cache = std::make_shared<Resolved>();
+  std::set<std::string> changing;  // logical ids the main phase creates, updates or replaces
+  for (const auto& resource : change.resources) {
+    if (resource.action != plan::Action::kRemove) changing.insert(resource.logical_id);
+  }
+  hooks.resolve = [&target, &state, &change, cache, changing](
+                      const std::string& logical_id, const stackapi::StackRecord& now,
+                      const std::set<std::string>& settled) -> Result<Value> {
+    std::lock_guard<std::mutex> lock(cache->mu);
+    if (auto hit = cache->known.find(logical_id); hit != cache->known.end()) return hit->second;
     auto records = state.records;
     records[change.stack_name] = now;
     Diagnostics diagnostics;
     StackSet set = ResolveApplied(*target.project, *target.stage, records, state.exports,
                                   diagnostics);
     const ResolvedStack* stack = set.FindStack(change.name);
-    if (stack != nullptr) {
-      for (const auto& resource : stack->resources) {
-        if (resource.logical_id == logical_id) return resource.properties;
+    if (stack == nullptr) return Fail(ErrorCode::kInternal, "stack " + change.name + " vanished");
+    std::optional<Value> wanted;
+    for (const auto& resource : stack->resources) {
+      if (resource.logical_id == logical_id) wanted = resource.properties;
+      bool final = resource.properties.IsFullyKnown();
+      for (const auto& dependency : resource.depends_on) {
+        final = final && (changing.count(dependency) == 0 || settled.count(dependency) != 0);
       }
+      if (final) cache->known[resource.logical_id] = resource.properties;
     }
-    return Fail(ErrorCode::kInternal, logical_id + " is no longer in the template");
+    if (!wanted) return Fail(ErrorCode::kInternal, logical_id + " is no longer in the template");
+    return *wanted;
   };
   hooks.progress = options.progress;
   hooks.should_stop = [&session, &options] {
@@ -254,6 +279,7 @@ ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Change
       state.records[name] = final_record;
     }
     report.outcome = result.outcome;
+    result.record.status = final_record.status;  // what was stored (DELETE_COMPLETE, ...)
     report.stacks.push_back(StackOutcome{change->name, name, std::move(result)});
     if (report.outcome != apply::Outcome::kComplete) break;
   }

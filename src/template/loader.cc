@@ -91,6 +91,8 @@ class Reader {
               "/Resources");
       }
       for (const auto& [id, node] : resources->entries()) ReadResource(id, node, t);
+      for (size_t i = 0; i < t.resources.size(); ++i)
+        t.resource_index.emplace(t.resources[i].logical_id, i);
     }
     if (const Node* outputs = Section(root, "Outputs")) {
       for (const auto& [name, node] : outputs->entries()) ReadOutput(name, node, t);

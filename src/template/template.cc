@@ -10,6 +10,10 @@ const Parameter* Template::FindParameter(const std::string& name) const {
 }
 
 const Resource* Template::FindResource(const std::string& logical_id) const {
+  if (resource_index.size() == resources.size()) {
+    auto it = resource_index.find(logical_id);
+    return it == resource_index.end() ? nullptr : &resources[it->second];
+  }
   for (const auto& resource : resources) {
     if (resource.logical_id == logical_id) return &resource;
   }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/yaml_document.h"
@@ -60,6 +61,9 @@ struct Template {
   std::vector<std::pair<std::string, const Node*>> conditions;
   std::vector<Resource> resources;
   std::vector<Output> outputs;
+  // Logical id -> index in `resources`, filled by the loader once every resource is read, so
+  // lookups in large templates stay O(1). FindResource scans when it is not filled.
+  std::unordered_map<std::string, size_t> resource_index;
 
   const std::string& file() const { return document->file; }
   SourceLocation At(const Node& node) const { return document->At(node); }

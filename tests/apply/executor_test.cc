@@ -310,9 +310,10 @@ TEST_F(ExecutorTest, UnknownPropertiesAreResolvedOnceTheirDependenciesExist) {
   stack_.resources.push_back(Change("A", Action::kAdd, Props("a", 1)));
   Value desired = Value::Map({{"Name", Value::String("b")}, {"Source", Value::Unknown("A.Arn")}});
   stack_.resources.push_back(Change("B", Action::kAdd, desired, {"A"}));
-  hooks_.resolve = [](const std::string& logical_id,
-                      const stackapi::StackRecord& now) -> Result<Value> {
+  hooks_.resolve = [](const std::string& logical_id, const stackapi::StackRecord& now,
+                      const std::set<std::string>& settled) -> Result<Value> {
     EXPECT_EQ(logical_id, "B");
+    EXPECT_EQ(settled, (std::set<std::string>{"A"}));
     const auto& arn = now.resources.at("A").attributes.at("Arn");
     return Value::Map({{"Name", Value::String("b")}, {"Source", Value::String(arn)}});
   };

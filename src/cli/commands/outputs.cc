@@ -33,7 +33,7 @@ std::string Text(const nlohmann::json& tagged) {
 }
 
 void RunOutputs(Context& context, const ReadOptions& options) {
-  auto setup = SetUpController(context, options.engine, false);
+  auto setup = SetUpController(context, options.engine);
   if (!setup) return;
   auto session = controller::StageSession::Open(setup->target, options.stacks, "outputs", false);
   if (!session) return ReportControllerError(context, session.error(), options.engine);
@@ -102,7 +102,7 @@ void PrintEvent(Context& context, const std::string& stack, const stackapi::Jour
 }
 
 void RunEvents(Context& context, const ReadOptions& options) {
-  auto setup = SetUpController(context, options.engine, false);
+  auto setup = SetUpController(context, options.engine);
   if (!setup) return;
   auto session = controller::StageSession::Open(setup->target, options.stacks, "events", false);
   if (!session) return ReportControllerError(context, session.error(), options.engine);

@@ -49,8 +49,8 @@ void RunPlan(Context& context, const PlanOptions& options) {
   Diagnostics diagnostics;
   auto planned = (*session)->Plan(false, diagnostics);
   if (!planned) return ReportControllerError(context, planned.error(), options.engine);
-  if (diagnostics.has_errors()) {  // (warnings were printed when the project was loaded)
-    PrintDiagnostics(*context.err, diagnostics, context.color);
+  if (!diagnostics.empty()) PrintDiagnostics(*context.err, diagnostics, context.color);
+  if (diagnostics.has_errors()) {
     context.exit_code = kExitFailed;
     return;
   }

@@ -1,5 +1,7 @@
 #include "engine/process/engine.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 
 #include "auth/auth_errors.h"
@@ -28,7 +30,25 @@ HttpResponse JsonError(int status, std::string_view type, std::string_view messa
 
 }  // namespace
 
+namespace {
+
+// Every open shard keeps its active segment open, so an engine holding hundreds of streams
+// needs more descriptors than a lowered soft limit gives; the hard limit is ours to take.
+void RaiseOpenFileLimit(Logger& logger) {
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    logger.Warn("cannot raise the open-file limit; an engine holding many shards may run out",
+                {{"soft_limit", std::to_string(before)}});
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logger& logger) {
+  RaiseOpenFileLimit(logger);
   std::unique_ptr<Engine> engine(new Engine(options, logger));
   if (options.virtual_clock) {
     int64_t start =

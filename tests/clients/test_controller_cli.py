@@ -221,6 +221,26 @@ class PlanApply(ControllerCase):
         finally:
             self.write("data.yaml", DATA)
 
+    def test_drift_outside_a_saved_plan_does_not_block_it_and_imports_come_from_live_exports(self):
+        self.apply_all()
+        # The consumer alone: its imports resolve from the data stack's live exports.
+        self.assertEqual(self.sf("plan", "consumer", "--detailed-exitcode").returncode, 0)
+        self.write("consumer.yaml", CONSUMER.replace(
+            "        - {Key: source,", "        - {Key: owner, Value: team}\n        - {Key: source,"))
+        try:
+            plan_file = os.path.join(self.project, "consumer-plan.json")
+            saved = self.sf("plan", "consumer", "-o", plan_file)
+            self.assertEqual(saved.returncode, 0, saved.stderr)
+            # Drift in a resource the plan does not touch.
+            self.kinesis.update_shard_count(StreamName="ctl-dev-events", TargetShardCount=2,
+                                            ScalingType="UNIFORM_SCALING")
+            applied = self.sf("apply", plan_file, "--yes")
+            self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
+            self.assertEqual(self.sf("plan", "consumer", "--detailed-exitcode").returncode, 0)
+            self.assertEqual(self.sf("plan", "data", "--detailed-exitcode").returncode, 2)
+        finally:
+            self.write("consumer.yaml", CONSUMER)
+
     def test_a_failed_create_rolls_back_to_where_it_was(self):
         before = (self.buckets(), self.streams())
         failed = self.sf("apply", "--yes", faults="create:Archive:fail-after")

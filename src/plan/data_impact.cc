@@ -66,4 +66,26 @@ std::string DescribeDataHeld(const std::string& type, const provider::DataFacts&
   return text;
 }
 
+void DescribeCheckpoints(ResourceChange& change) {
+  if (change.type != kEventSourceMapping) return;
+  switch (change.action) {
+    case Action::kModify:
+      change.data_impact = "checkpoints kept: processing continues where it stopped";
+      return;
+    case Action::kReplace: {
+      const Value* start = change.desired.IsMap() ? change.desired.Find("StartingPosition") : nullptr;
+      std::string at = start != nullptr && start->IsString() ? start->text() : "its StartingPosition";
+      change.delete_first = true;
+      change.data_impact = "checkpoints lost: the new mapping starts reading at " + at +
+                           " (records may be processed again, or skipped)";
+      return;
+    }
+    case Action::kRemove:
+      if (!change.retain) change.data_impact = "checkpoints lost";
+      return;
+    default:
+      return;
+  }
+}
+
 }  // namespace sf::plan

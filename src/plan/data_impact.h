@@ -6,12 +6,23 @@
 #include <cstdint>
 #include <string>
 
+#include "plan/changeset.h"
 #include "provider/provider.h"
 
 namespace sf::plan {
 
 // `type` names the noun ("AWS::S3::Bucket": "the bucket").
 std::string DescribeDataHeld(const std::string& type, const provider::DataFacts& facts);
+
+inline constexpr char kEventSourceMapping[] = "AWS::Lambda::EventSourceMapping";
+
+// Stream consumers hold no data but their shards' checkpoints. For a change to an
+// AWS::Lambda::EventSourceMapping this says what happens to them: an in-place update keeps
+// them ("processing continues where it stopped"); a replacement or a removal loses them (a
+// replacement restarts at its StartingPosition), and a replacement deletes the old mapping
+// first, since Lambda refuses a second mapping of one function to one stream. Other types
+// are left as they are.
+void DescribeCheckpoints(ResourceChange& change);
 
 // 1204 -> "1,204".
 std::string GroupThousands(int64_t value);

@@ -513,6 +513,9 @@ class Planner {
       changes[i]->data_impact = facts[i] ? DescribeDataHeld(keys[i].type, *facts[i])
                                          : "unknown (" + facts[i].error().message + ")";
     }
+    for (auto& stack : result_.changeset.stacks) {
+      for (auto& change : stack.resources) DescribeCheckpoints(change);
+    }
   }
 
   void Summarize() {

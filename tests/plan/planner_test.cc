@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "plan/data_impact.h"
 #include "plan/normalize.h"
 #include "plan_fixture.h"
 
@@ -292,6 +293,57 @@ TEST_F(PlannerTest, ShardCountChangeIsSplitIntoSteps) {
   EXPECT_EQ(counts, (std::vector<std::string>{"4", "8", "10"}));
   fixture.Apply(result);
   EXPECT_TRUE(Plan().changeset.summary.empty());
+}
+
+// Mappings have no provider yet (issue 6); a fake stands in, creating only what the schema
+// makes create-only, to show what the planner says about checkpoints.
+TEST_F(PlannerTest, MappingUpdatesKeepCheckpointsAndReplacementsSayTheyLoseThem) {
+  provider::FakeProviderOptions options;
+  options.type_name = kEventSourceMapping;
+  options.name_property = "";
+  options.create_only = {"EventSourceArn", "StartingPosition"};
+  fixture.registry().Register(
+      std::make_unique<TestProvider>(options, nullptr, std::vector<std::string>{}));
+  const std::string mapping = std::string(kStream) + R"(
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: process-events
+      EventSourceArn: !GetAtt Stream.Arn
+      StartingPosition: LATEST
+      BatchSize: 100
+)";
+  std::string text = Replace(mapping, "Outputs:\n", "");
+  text = Replace(text, R"(  StreamName:
+    Value: !Ref Stream
+    Export: {Name: !Sub "demo-${Stage}-StreamName"}
+  StreamArn:
+    Value: !GetAtt Stream.Arn
+    Export: {Name: !Sub "demo-${Stage}-StreamArn"}
+)", "");
+  fixture.Write("stream.yaml", text);
+  fixture.WriteProject({{"stream", "stream.yaml"}});
+  fixture.Converge();
+  ASSERT_TRUE(Plan().changeset.summary.empty());
+
+  fixture.Write("stream.yaml", Replace(text, "BatchSize: 100", "BatchSize: 500"));
+  PlanResult modified = Plan();
+  const ResourceChange* modify = FindChange(modified.changeset, "Mapping");
+  ASSERT_NE(modify, nullptr);
+  EXPECT_EQ(modify->action, Action::kModify);
+  EXPECT_EQ(modify->data_impact, "checkpoints kept: processing continues where it stopped");
+
+  fixture.Write("stream.yaml", Replace(text, "StartingPosition: LATEST",
+                                       "StartingPosition: TRIM_HORIZON"));
+  PlanResult replaced = Plan();
+  const ResourceChange* replace = FindChange(replaced.changeset, "Mapping");
+  ASSERT_NE(replace, nullptr);
+  EXPECT_EQ(replace->action, Action::kReplace);
+  EXPECT_TRUE(replace->delete_first);
+  EXPECT_NE(replace->data_impact.find("checkpoints lost: the new mapping starts reading at "
+                                      "TRIM_HORIZON"),
+            std::string::npos)
+      << replace->data_impact;
 }
 
 TEST_F(PlannerTest, ResourceDroppedFromTheTemplateIsRemoved) {

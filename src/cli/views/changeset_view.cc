@@ -206,6 +206,7 @@ class Renderer {
       }
       PropertyLines(*resource);
       if (!resource->steps.empty()) Line("      steps: " + Steps(resource->steps));
+      if (!resource->data_impact.empty()) Line("      " + resource->data_impact);
     }
   }
 

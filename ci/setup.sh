@@ -24,7 +24,7 @@ done
 packages=(
   g++ cmake ninja-build pkg-config git curl
   libyaml-dev nlohmann-json3-dev libexpected-dev libcli11-dev libssl-dev libcurl4-openssl-dev libgit2-dev
-  libsqlite3-dev zlib1g-dev libboost-dev libsimdjson-dev libexpat1-dev
+  libsqlite3-dev zlib1g-dev libboost-dev libsimdjson-dev libexpat1-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-boto3 python3-botocore awscli

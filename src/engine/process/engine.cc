@@ -8,6 +8,7 @@
 #include "base/json_writer.h"
 #include "engine/api/json_request.h"
 #include "engine/api/s3/s3_response.h"
+#include "engine/api/lambda/lambda_wire.h"
 #include "engine/api/stacks/buffered_sink.h"
 
 namespace sf::engine {
@@ -98,6 +99,9 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
   engine->stacks_ = std::make_unique<StacksApi>(*engine->stack_store_, *engine->blocking_);
   engine->s3_ = std::make_unique<s3::S3Api>(*engine->objects_, *engine->auth_, *engine->clock_,
                                             *engine->blocking_, options.region);
+  if (auto functions = engine->StartFunctions(); !functions) {
+    return tl::unexpected(functions.error());
+  }
 
   HttpServerOptions server_options;
   server_options.address = options.address;
@@ -137,6 +141,7 @@ void Engine::Stop() {
   if (!server_) return;  // Start failed before serving: the members clean up after themselves
   logger_.Info("engine stopping");
   server_->Stop();  // in-flight requests finish; their acknowledgements are already durable
+  runtime_.reset();  // kills the workers; invocations still waiting answer into a closed server
   {
     std::lock_guard lock(retention_mu_);
     stopping_ = true;
@@ -162,8 +167,8 @@ void Engine::RetentionLoop() {
   }
 }
 
-std::optional<HttpResponse> Engine::Authenticate(const HttpRequest& request,
-                                                 std::string_view service) const {
+std::optional<ApiError> Engine::AuthFailure(const HttpRequest& request,
+                                            std::string_view service) const {
   auto verified = auth_->Check(request, service, request.body);
   if (verified) return std::nullopt;
   auth::AuthError error = auth::ErrorFor(verified.error(), auth::Protocol::kJson);
@@ -171,13 +176,28 @@ std::optional<HttpResponse> Engine::Authenticate(const HttpRequest& request,
                {{"reason", std::string(auth::AuthFailureName(verified.error().reason))},
                 {"service", std::string(service)},
                 {"remote", request.remote_address}});
-  return KinesisApi::ErrorResponse({error.type, error.message, error.http_status});
+  return ApiError{error.type, error.message, error.http_status};
+}
+
+std::optional<HttpResponse> Engine::Authenticate(const HttpRequest& request,
+                                                 std::string_view service) const {
+  auto failure = AuthFailure(request, service);
+  if (!failure) return std::nullopt;
+  return KinesisApi::ErrorResponse(*failure);
 }
 
 HttpResponse Engine::Refusal(int status, std::string_view reason,
                              const HttpRequest& partial) const {
   if (!partial.path.empty() && IsS3(partial)) {
     return s3::ServerRefusalResponse(status, reason, partial.path);
+  }
+  if (lambda::IsLambdaRequest(partial)) {
+    std::string message(reason);
+    if (status == 413) message += ": the Lambda API accepts request bodies of up to 70167211 bytes";
+    const char* type = status == 413  ? "RequestTooLargeException"
+                       : status < 500 ? "InvalidRequestContentException"
+                                      : "ServiceException";
+    return lambda::ErrorResponse({type, message, status});
   }
   const char* type = status == 413   ? "RequestEntityTooLargeException"
                      : status == 431 ? "RequestHeaderFieldsTooLargeException"
@@ -197,6 +217,7 @@ bool Engine::IsS3(const HttpRequest& request) const {
   if (request.Header("X-Amz-Target") != nullptr) return false;
   std::string_view path = request.path;
   if (path.substr(0, 12) == "/_streamform") return false;  // no bucket name starts with '_'
+  if (lambda::IsLambdaRequest(request)) return false;
   if (request.method == "GET" && (path == "/health" || path == "/metrics")) {
     bool signed_request = request.Header("Authorization") != nullptr ||
                           request.query.find("X-Amz-Signature=") != std::string::npos;
@@ -207,6 +228,12 @@ bool Engine::IsS3(const HttpRequest& request) const {
 
 BodyPlan Engine::Classify(const HttpRequest& head) {
   if (IsS3(head)) return s3_->Classify(head);
+  if (lambda::IsLambdaRequest(head)) {  // a CreateFunction carries up to 50 MB of zip, base64'd
+    return BufferedBodyPlan(lambda::kMaxRequestBytes,
+                            [this](HttpRequest&& request, Respond respond) {
+                              Route(std::move(request), std::move(respond));
+                            });
+  }
   if (head.Header("X-Amz-Target") == nullptr && IsStackPath(head.path)) {
     return BufferedBodyPlan(StacksApi::kMaxBodyBytes,
                             [this](HttpRequest&& request, Respond respond) {
@@ -218,6 +245,15 @@ BodyPlan Engine::Classify(const HttpRequest& head) {
 
 void Engine::Route(HttpRequest&& request, Respond respond) {
   if (IsS3(request)) return s3_->Handle(std::move(request), std::move(respond));
+  if (request.path.rfind(function::kRuntimeApiPrefix, 0) == 0) {
+    return runtime_->HandleRuntimeApi(std::move(request), std::move(respond));
+  }
+  if (lambda::IsLambdaRequest(request)) {
+    if (auto failure = AuthFailure(request, "lambda")) {
+      return respond(lambda::ErrorResponse(*failure));
+    }
+    return lambda_->Handle(std::move(request), std::move(respond));
+  }
   if (const std::string* target = request.Header("X-Amz-Target")) {
     std::string_view value = *target;
     if (value.substr(0, kKinesisTargetPrefix.size()) == kKinesisTargetPrefix) {

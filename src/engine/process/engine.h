@@ -11,6 +11,15 @@
 //   /_streamform/stacks...            the stack records, locks and journals the controller
 //   GET /_streamform/exports          keeps (SigV4, service "streamform"; the routes are in
 //                                     src/stackapi/stack_record.h; bodies up to 16 MiB)
+//   /_streamform/runtime/<worker>/... the Lambda runtime API of the function workers
+//                                     (function/runtime.h). Unauthenticated: workers do not
+//                                     sign, and the port is loopback; a worker id is a
+//                                     capability only the engine hands out.
+//   signed for service "lambda"       the Lambda REST API (/2015-03-31/functions/...; SigV4,
+//                                     service "lambda"): recognised by the signing service in
+//                                     the Authorization header or X-Amz-Credential, never by
+//                                     path, since /2015-03-31/... is also a valid S3 bucket
+//                                     path (so with --no-auth an unsigned Lambda call is S3's)
 //   anything else                     the S3 REST API (SigV4, service "s3"), path style or
 //                                     virtual-hosted (bucket.localhost); a GET /health or
 //                                     /metrics that is signed is S3 (buckets may be so named)
@@ -29,10 +38,13 @@
 #include "base/result.h"
 #include "base/work_pool.h"
 #include "engine/api/kinesis/kinesis_api.h"
+#include "engine/api/lambda/lambda_api.h"
 #include "engine/api/request_auth.h"
 #include "engine/api/s3/s3_api.h"
 #include "engine/api/stacks/stacks_api.h"
 #include "engine/bucket/object_store.h"
+#include "engine/function/runtime.h"
+#include "engine/function/store/function_store.h"
 #include "engine/server/http_server.h"
 #include "engine/stack/stack_store.h"
 #include "engine/stream/committer.h"
@@ -83,12 +95,17 @@ class Engine {
   // The server's own refusals, in the protocol of the API the request was for: S3's XML for S3,
   // Kinesis-style JSON otherwise (and when not even the request line could be read).
   HttpResponse Refusal(int status, std::string_view reason, const HttpRequest& partial) const;
-  // True when `request` is for S3 rather than Kinesis or the engine's own routes.
+  // True when `request` is for S3 rather than Kinesis, Lambda or the engine's own routes.
   bool IsS3(const HttpRequest& request) const;
+  // Creates the function store, the worker runtime and the Lambda API.
+  Status StartFunctions();
+  std::string EndpointUrl() const;
   void AppendS3Metrics(std::string& out) const;
   // nullopt when `request` is authentic for `service`; else the JSON-protocol refusal.
   std::optional<HttpResponse> Authenticate(const HttpRequest& request,
                                            std::string_view service) const;
+  // nullopt when authentic; else why not (logged), as AWS words it for JSON protocols.
+  std::optional<ApiError> AuthFailure(const HttpRequest& request, std::string_view service) const;
   HttpResponse Metrics() const;
   HttpResponse Health() const;
   HttpResponse ClockControl(const HttpRequest& request);
@@ -106,9 +123,12 @@ class Engine {
   std::unique_ptr<KinesisApi> kinesis_;
   std::unique_ptr<ObjectStore> objects_;
   std::unique_ptr<StackStore> stack_store_;  // declared before blocking_, which uses it
+  std::unique_ptr<function::FunctionStore> functions_;  // likewise
+  std::unique_ptr<function::Runtime> runtime_;  // destroyed in Stop, once the server is
   std::unique_ptr<WorkPool> blocking_;       // fsyncs, renames, copies: off the I/O threads
   std::unique_ptr<StacksApi> stacks_;
   std::unique_ptr<s3::S3Api> s3_;
+  std::unique_ptr<lambda::LambdaApi> lambda_;
   std::unique_ptr<HttpServer> server_;
   int64_t started_ms_ = 0;
   std::mutex retention_mu_;

@@ -72,42 +72,30 @@ la_ssize_t Append(struct archive*, void* out, const void* data, size_t size) {
   return static_cast<la_ssize_t>(size);
 }
 
-Status WriteEntry(struct archive* archive, const FileEntry& file) {
-  auto content = ReadFile(file.path.string());
-  if (!content) return tl::unexpected(content.error());
+Status WriteEntry(struct archive* archive, const ZipEntry& file) {
   std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
                                                                               archive_entry_free);
-  archive_entry_set_pathname(entry.get(), file.relative.c_str());
+  archive_entry_set_pathname(entry.get(), file.path.c_str());
   archive_entry_set_filetype(entry.get(), AE_IFREG);
   archive_entry_set_perm(entry.get(), file.executable ? 0755 : 0644);
-  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(content->size()));
+  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(file.content.size()));
   archive_entry_set_mtime(entry.get(), kZipEpoch, 0);
   if (archive_write_header(archive, entry.get()) != ARCHIVE_OK ||
-      archive_write_data(archive, content->data(), content->size()) !=
-          static_cast<la_ssize_t>(content->size())) {
-    return Fail(ErrorCode::kIo, "cannot zip " + file.relative + ": " +
-                                    archive_error_string(archive));
+      archive_write_data(archive, file.content.data(), file.content.size()) !=
+          static_cast<la_ssize_t>(file.content.size())) {
+    return Fail(ErrorCode::kIo, "cannot zip " + file.path + ": " + archive_error_string(archive));
   }
   return {};
 }
 
 }  // namespace
 
-Result<ZipArtifact> ZipDirectory(const std::string& directory, int64_t max_unpacked_bytes) {
-  fs::path root = directory;
-  if (!fs::is_directory(root)) {
-    return Fail(ErrorCode::kNotFound, "code directory " + directory + " does not exist");
-  }
-  auto files = ListFiles(root);
-  if (!files) return tl::unexpected(files.error());
+Result<ZipArtifact> ZipEntries(std::vector<ZipEntry> entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const ZipEntry& a, const ZipEntry& b) { return a.path < b.path; });
   ZipArtifact out;
-  for (const auto& file : *files) out.unpacked_bytes += file.size;
-  out.files = static_cast<int64_t>(files->size());
-  if (out.unpacked_bytes > max_unpacked_bytes) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "the code in " + directory + " is " + std::to_string(out.unpacked_bytes) +
-                    " bytes unzipped; Lambda allows " + std::to_string(max_unpacked_bytes));
-  }
+  out.files = static_cast<int64_t>(entries.size());
+  for (const auto& entry : entries) out.unpacked_bytes += static_cast<int64_t>(entry.content.size());
   std::unique_ptr<struct archive, ArchiveDeleter> archive(archive_write_new());
   archive_write_set_format_zip(archive.get());
   archive_write_set_bytes_in_last_block(archive.get(), 1);  // no padding after the zip
@@ -116,8 +104,8 @@ Result<ZipArtifact> ZipDirectory(const std::string& directory, int64_t max_unpac
     return Fail(ErrorCode::kInternal, std::string("cannot start a zip: ") +
                                           archive_error_string(archive.get()));
   }
-  for (const auto& file : *files) {
-    if (auto written = WriteEntry(archive.get(), file); !written) return tl::unexpected(written.error());
+  for (const auto& entry : entries) {
+    if (auto written = WriteEntry(archive.get(), entry); !written) return tl::unexpected(written.error());
   }
   if (archive_write_close(archive.get()) != ARCHIVE_OK) {
     return Fail(ErrorCode::kIo, std::string("cannot finish the zip: ") +
@@ -125,6 +113,29 @@ Result<ZipArtifact> ZipDirectory(const std::string& directory, int64_t max_unpac
   }
   out.sha256 = auth::Sha256Hex(out.bytes);
   return out;
+}
+
+Result<ZipArtifact> ZipDirectory(const std::string& directory, int64_t max_unpacked_bytes) {
+  fs::path root = directory;
+  if (!fs::is_directory(root)) {
+    return Fail(ErrorCode::kNotFound, "code directory " + directory + " does not exist");
+  }
+  auto files = ListFiles(root);
+  if (!files) return tl::unexpected(files.error());
+  int64_t unpacked = 0;
+  for (const auto& file : *files) unpacked += file.size;
+  if (unpacked > max_unpacked_bytes) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the code in " + directory + " is " + std::to_string(unpacked) +
+                    " bytes unzipped; Lambda allows " + std::to_string(max_unpacked_bytes));
+  }
+  std::vector<ZipEntry> entries;
+  for (const auto& file : *files) {
+    auto content = ReadFile(file.path.string());
+    if (!content) return tl::unexpected(content.error());
+    entries.push_back({file.relative, std::move(*content), file.executable});
+  }
+  return ZipEntries(std::move(entries));
 }
 
 }  // namespace sf::artifact

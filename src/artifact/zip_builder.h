@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -22,6 +23,16 @@ struct ZipArtifact {
   int64_t files = 0;
   int64_t unpacked_bytes = 0;  // sum of the files' sizes
 };
+
+// One file to put in a zip.
+struct ZipEntry {
+  std::string path;  // relative, '/' separated
+  std::string content;
+  bool executable = false;
+};
+
+// Zips `entries` as given (sorted by path first), with the fixed time and modes above.
+Result<ZipArtifact> ZipEntries(std::vector<ZipEntry> entries);
 
 // Zips `directory`. kNotFound when it does not exist or is not a directory; kInvalidArgument
 // for a symbolic link inside it, or when the unpacked size passes `max_unpacked_bytes`

@@ -117,6 +117,21 @@ S3Result<bool> S3Client::HeadBucket(const std::string& bucket) {
   return tl::unexpected(reply.error());
 }
 
+S3Result<bool> S3Client::HeadObject(const std::string& bucket, const std::string& key) {
+  auto reply = Call("HEAD", BucketPath(bucket) + "/" + auth::UriEncode(key, true), "");
+  if (reply) return true;
+  if (reply.error().http_status == 404) return false;
+  return tl::unexpected(reply.error());
+}
+
+S3Result<void> S3Client::PutObject(const std::string& bucket, const std::string& key,
+                                   const std::string& body) {
+  auto reply = Call("PUT", BucketPath(bucket) + "/" + auth::UriEncode(key, true), "", body,
+                    {{"Content-MD5", ContentMd5(body)}});
+  if (!reply) return tl::unexpected(reply.error());
+  return {};
+}
+
 S3Result<void> S3Client::CreateBucket(const std::string& bucket) {
   engine::s3::LocationConstraint location;
   if (region_ != "us-east-1") location = region_;

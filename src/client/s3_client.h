@@ -80,6 +80,11 @@ class S3Client {
                                                   const std::vector<std::string>& keys);
   // Every open upload, following the listing's markers when it is truncated.
   S3Result<std::vector<S3Upload>> ListMultipartUploads(const std::string& bucket);
+  // HeadObject: true when the object exists, false on 404.
+  S3Result<bool> HeadObject(const std::string& bucket, const std::string& key);
+  // PutObject of `body` in one request (Content-MD5 sent, so the engine checks it).
+  S3Result<void> PutObject(const std::string& bucket, const std::string& key,
+                           const std::string& body);
   S3Result<void> AbortMultipartUpload(const std::string& bucket, const std::string& key,
                                       const std::string& upload_id);
 

@@ -125,7 +125,8 @@ apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
   for (const auto& resource : change.resources) {
     if (resource.action != plan::Action::kRemove) changing.insert(resource.logical_id);
   }
-  hooks.resolve = [&target, &state, &change, cache, changing](
+  CodeArtifacts& artifacts = session.artifacts();
+  hooks.resolve = [&target, &state, &change, cache, changing, &artifacts](
                       const std::string& logical_id, const stackapi::StackRecord& now,
                       const std::set<std::string>& settled) -> Result<Value> {
     std::lock_guard<std::mutex> lock(cache->mu);
@@ -134,7 +135,8 @@ apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
     records[change.stack_name] = now;
     Diagnostics diagnostics;
     StackSet set = ResolveApplied(*target.project, *target.stage, records, state.exports,
-                                  diagnostics);
+                                  diagnostics,
+                                  [&artifacts](const std::string& dir) { return artifacts.Code(dir); });
     const ResolvedStack* stack = set.FindStack(change.name);
     if (stack == nullptr) return Fail(ErrorCode::kInternal, "stack " + change.name + " vanished");
     std::optional<Value> wanted;
@@ -186,6 +188,15 @@ ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Change
   report.apply_id = NewApplyId();
   const Target& target = session.target();
   StageState& state = session.state();
+  // Function code first: every artifact the changeset refers to must be in the engine before a
+  // function is created or updated from it.
+  auto uploaded = session.artifacts().Upload(changeset, target.endpoint);
+  if (!uploaded) {
+    ControllerError error;
+    error.message = uploaded.error().message;
+    return tl::unexpected(error);
+  }
+  report.notes = std::move(*uploaded);
   std::vector<const plan::StackChange*> order;
   for (const auto& change : changeset.stacks) order.push_back(&change);
 

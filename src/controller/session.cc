@@ -182,7 +182,13 @@ ControllerResult<plan::PlanResult> StageSession::Plan(bool destroy, Diagnostics&
   input.exports = state_.exports;
   input.providers = target_.providers;
   input.destroy = destroy;
-  return plan::Plan(input, diagnostics);
+  input.code_artifact = [this](const std::string& dir) { return artifacts_.Code(dir); };
+  plan::PlanResult result = plan::Plan(input, diagnostics);
+  for (const auto& problem : artifacts_.problems()) {
+    diagnostics.Error({problem.substr(0, problem.find(": ")), 0, 0}, "code-package",
+                      "cannot package the function code: " + problem.substr(problem.find(": ") + 2));
+  }
+  return result;
 }
 
 }  // namespace sf::controller

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "controller/code_artifacts.h"
 #include "controller/stage_state.h"
 #include "controller/target.h"
 #include "plan/planner.h"
@@ -56,6 +57,7 @@ class StageSession {
   const std::vector<std::string>& stacks() const { return stacks_; }  // in stack order
   StageState& state() { return state_; }
   state::StackStateClient& client() { return client_; }
+  CodeArtifacts& artifacts() { return artifacts_; }
   // The live lock id of a stack ("" without locks); false from lost() means still held.
   std::string lock_id(const std::string& stack_name) const;
   bool lock_lost() const;
@@ -71,6 +73,7 @@ class StageSession {
   state::StackStateClient client_;
   StageState state_;
   std::map<std::string, std::unique_ptr<state::LockLease>> leases_;  // by stack name
+  CodeArtifacts artifacts_;
 };
 
 // The stack name for a project stack in the target's stage.

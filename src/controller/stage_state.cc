@@ -36,8 +36,11 @@ state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
 
 StackSetOptions ResolutionHooks(const Project& project, const Stage& stage,
                                 const std::map<std::string, stackapi::StackRecord>& records,
-                                const std::vector<stackapi::ExportEntry>& exports) {
+                                const std::vector<stackapi::ExportEntry>& exports,
+                                std::function<std::optional<Value>(const std::string&)>
+                                    code_artifact) {
   StackSetOptions options;
+  options.code_artifact = std::move(code_artifact);
   std::map<std::string, const stackapi::StackRecord*> by_stack;  // project stack name -> record
   for (const auto& entry : project.stacks) {
     auto it = records.find(project.StackName(stage, entry.name));
@@ -67,9 +70,11 @@ StackSetOptions ResolutionHooks(const Project& project, const Stage& stage,
 StackSet ResolveApplied(const Project& project, const Stage& stage,
                         const std::map<std::string, stackapi::StackRecord>& records,
                         const std::vector<stackapi::ExportEntry>& exports,
-                        Diagnostics& diagnostics) {
-  return BuildProjectStackSet(project, stage, ResolutionHooks(project, stage, records, exports),
-                              diagnostics);
+                        Diagnostics& diagnostics,
+                        std::function<std::optional<Value>(const std::string&)> code_artifact) {
+  return BuildProjectStackSet(
+      project, stage,
+      ResolutionHooks(project, stage, records, exports, std::move(code_artifact)), diagnostics);
 }
 
 }  // namespace sf::controller

@@ -3,7 +3,9 @@
 // and its live exports, plus the resolution that uses them (Ref and GetAtt of applied
 // resources, imports from stacks outside the set).
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +34,16 @@ state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
 // from `exports`. The maps must outlive the returned options.
 StackSetOptions ResolutionHooks(const Project& project, const Stage& stage,
                                 const std::map<std::string, stackapi::StackRecord>& records,
-                                const std::vector<stackapi::ExportEntry>& exports);
+                                const std::vector<stackapi::ExportEntry>& exports,
+                                std::function<std::optional<Value>(const std::string&)>
+                                    code_artifact = {});
 
 // The project's stacks for the stage resolved with those hooks.
+// `code_artifact` packages SAM functions' local code as the plan did (CodeArtifacts::Code).
 StackSet ResolveApplied(const Project& project, const Stage& stage,
                         const std::map<std::string, stackapi::StackRecord>& records,
                         const std::vector<stackapi::ExportEntry>& exports,
-                        Diagnostics& diagnostics);
+                        Diagnostics& diagnostics,
+                        std::function<std::optional<Value>(const std::string&)> code_artifact = {});
 
 }  // namespace sf::controller

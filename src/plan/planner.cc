@@ -225,6 +225,7 @@ class Planner {
       }
       return std::nullopt;
     };
+    hooks.code_artifact = in_.code_artifact;
     return hooks;
   }
 

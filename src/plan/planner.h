@@ -10,7 +10,9 @@
 // makes gives the live export; everything else only apply can produce stays Unknown ("known
 // after apply").
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,8 @@ struct PlanInput {
   std::vector<stackapi::ExportEntry> exports;
   provider::ProviderRegistry* providers = nullptr;
   bool destroy = false;  // plan the removal of every resource in scope instead
+  // Packages a SAM function's local CodeUri (StackSetOptions::code_artifact); may be empty.
+  std::function<std::optional<Value>(const std::string& code_dir)> code_artifact;
 };
 
 struct PlanResult {

@@ -422,8 +422,22 @@ class Builder {
       auto value = resolver.Resolve(*resource.properties, pointer + "/Properties");
       if (value) out.properties = *value;
     }
+    PackagedCode(t, resource, out);
     CheckResource(stack, resource, out, pointer);
     return out;
+  }
+
+  // A SAM function's local CodeUri, packaged by options_.code_artifact, becomes its Code.
+  void PackagedCode(const Template& t, const Resource& resource, ResolvedResource& out) {
+    if (!options_.code_artifact || !out.properties.IsMap()) return;
+    const Node* metadata = resource.node->Find("Metadata");
+    const Node* code_uri = metadata != nullptr ? metadata->Find(kCodeUriMetadata) : nullptr;
+    if (code_uri == nullptr || !code_uri->IsScalar()) return;
+    fs::path dir = (fs::path(t.file()).parent_path() / code_uri->scalar()).lexically_normal();
+    std::error_code ignored;
+    fs::path absolute = fs::absolute(dir, ignored);
+    if (auto code = options_.code_artifact(absolute.empty() ? dir.string() : absolute.string()))
+      out.properties.Set("Code", *code);
   }
 
   void CheckResource(Loaded& stack, const Resource& resource, const ResolvedResource& resolved,
@@ -559,6 +573,7 @@ StackSet BuildProjectStackSet(const Project& project, const Stage& stage,
   StackSetOptions options;
   options.known = hooks.known;
   options.external_export = hooks.external_export;
+  options.code_artifact = hooks.code_artifact;
   options.stage = stage.name;
   options.region = stage.region.empty() ? project.default_region : stage.region;
   options.account = stage.account.empty() ? project.default_account : stage.account;

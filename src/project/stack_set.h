@@ -96,6 +96,11 @@ struct StackSetOptions {
   // The value of an export no stack of the set makes (the live one); consulted before an
   // import nothing exports is reported. nullopt: not exported there either.
   std::function<std::optional<Value>(const std::string& export_name)> external_export;
+  // The Code of a SAM function whose CodeUri is a local directory (given as an absolute,
+  // normalised path), once packaged: {S3Bucket, S3Key} of its content-addressed artifact. It
+  // replaces the placeholder the SAM transform leaves. nullopt, or no hook: the placeholder
+  // stays (validate). An error is reported by the hook's owner, not here.
+  std::function<std::optional<Value>(const std::string& code_dir)> code_artifact;
 };
 
 StackSet BuildStackSet(const std::vector<StackSource>& sources, const StackSetOptions& options,

@@ -1,6 +1,7 @@
 #include "provider/local/local_providers.h"
 
 #include "provider/local/kinesis_stream_provider.h"
+#include "provider/local/lambda_function_provider.h"
 #include "provider/local/s3_bucket_provider.h"
 
 namespace sf::provider {
@@ -9,6 +10,7 @@ void RegisterLocalProviders(ProviderRegistry& registry, const std::string& endpo
                             const auth::Credentials& credentials, const std::string& region) {
   registry.Register(std::make_unique<KinesisStreamProvider>(endpoint, credentials, region));
   registry.Register(std::make_unique<S3BucketProvider>(endpoint, credentials, region));
+  registry.Register(std::make_unique<LambdaFunctionProvider>(endpoint, credentials, region));
 }
 
 }  // namespace sf::provider

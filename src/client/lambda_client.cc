@@ -1,0 +1,101 @@
+#include "client/lambda_client.h"
+
+#include <cctype>
+#include <cstdio>
+
+namespace sf::client {
+
+namespace {
+
+constexpr char kFunctions[] = "/2015-03-31/functions";
+constexpr char kConcurrency[] = "/2017-10-31/functions/";
+
+std::string Member(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string EncodePathSegment(const std::string& segment) {
+  std::string out;
+  for (unsigned char c : segment) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
+      out += escaped;
+    }
+  }
+  return out;
+}
+
+LambdaClient::LambdaClient(std::string endpoint, auth::Credentials credentials,
+                           std::string region)
+    : http_(std::move(endpoint), std::move(credentials), std::move(region), "lambda") {}
+
+LambdaResult<nlohmann::json> LambdaClient::Call(const std::string& method,
+                                                const std::string& path,
+                                                const nlohmann::json* body) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (body != nullptr) headers.emplace_back("Content-Type", "application/json");
+  auto reply = http_.Send(method, path, "", body != nullptr ? body->dump() : "", headers);
+  if (!reply) return tl::unexpected(LambdaError{"ConnectionError", reply.error().message, 0});
+  nlohmann::json parsed = reply->body.empty() ? nlohmann::json::object()
+                                              : nlohmann::json::parse(reply->body, nullptr, false);
+  if (reply->status >= 300) {
+    LambdaError error{"", "", reply->status};
+    if (const std::string* type = reply->Header("x-amzn-errortype")) {
+      error.type = type->substr(0, type->find(':'));  // "ResourceNotFoundException:http://..."
+    }
+    if (parsed.is_object()) {
+      if (error.type.empty()) error.type = Member(parsed, "Type");
+      error.message = Member(parsed, "message");
+      if (error.message.empty()) error.message = Member(parsed, "Message");
+    }
+    if (error.type.empty()) error.type = "HttpError";
+    if (error.message.empty()) error.message = "HTTP " + std::to_string(reply->status);
+    return tl::unexpected(error);
+  }
+  if (parsed.is_discarded()) {
+    return tl::unexpected(LambdaError{"SerializationException", "the engine sent invalid JSON",
+                                      reply->status});
+  }
+  return parsed;
+}
+
+LambdaResult<nlohmann::json> LambdaClient::CreateFunction(const nlohmann::json& request) {
+  return Call("POST", kFunctions, &request);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::GetFunction(const std::string& name) {
+  return Call("GET", std::string(kFunctions) + "/" + EncodePathSegment(name), nullptr);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::UpdateFunctionCode(const std::string& name,
+                                                              const nlohmann::json& request) {
+  return Call("PUT", std::string(kFunctions) + "/" + EncodePathSegment(name) + "/code", &request);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::UpdateFunctionConfiguration(
+    const std::string& name, const nlohmann::json& request) {
+  return Call("PUT", std::string(kFunctions) + "/" + EncodePathSegment(name) + "/configuration",
+              &request);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::DeleteFunction(const std::string& name) {
+  return Call("DELETE", std::string(kFunctions) + "/" + EncodePathSegment(name), nullptr);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::PutFunctionConcurrency(const std::string& name,
+                                                                  int reserved) {
+  nlohmann::json request = {{"ReservedConcurrentExecutions", reserved}};
+  return Call("PUT", kConcurrency + EncodePathSegment(name) + "/concurrency", &request);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::DeleteFunctionConcurrency(const std::string& name) {
+  return Call("DELETE", kConcurrency + EncodePathSegment(name) + "/concurrency", nullptr);
+}
+
+}  // namespace sf::client

@@ -1,0 +1,52 @@
+#pragma once
+// A client of the Lambda API (REST-JSON, SigV4 service "lambda") for the controller's function
+// provider: function create, read, update and delete, and concurrency. Shapes are botocore's
+// (botocore/data/lambda/2015-03-31/service-2.json); bodies go and come as JSON. Blocking; not
+// thread-safe (one per thread).
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "auth/sigv4_types.h"
+#include "base/result.h"
+#include "client/signed_client.h"
+
+namespace sf::client {
+
+// An error the API returned: Lambda's type (x-amzn-ErrorType, "ResourceNotFoundException")
+// and message, and the HTTP status; a transport failure has type "ConnectionError", status 0.
+struct LambdaError {
+  std::string type;
+  std::string message;
+  long http_status = 0;
+};
+
+template <class T>
+using LambdaResult = tl::expected<T, LambdaError>;
+
+class LambdaClient {
+ public:
+  LambdaClient(std::string endpoint, auth::Credentials credentials, std::string region);
+
+  // The operations by name, with their JSON bodies; each returns the response's JSON (an
+  // empty object for 204s).
+  LambdaResult<nlohmann::json> CreateFunction(const nlohmann::json& request);
+  LambdaResult<nlohmann::json> GetFunction(const std::string& name);
+  LambdaResult<nlohmann::json> UpdateFunctionCode(const std::string& name,
+                                                  const nlohmann::json& request);
+  LambdaResult<nlohmann::json> UpdateFunctionConfiguration(const std::string& name,
+                                                           const nlohmann::json& request);
+  LambdaResult<nlohmann::json> DeleteFunction(const std::string& name);
+  LambdaResult<nlohmann::json> PutFunctionConcurrency(const std::string& name, int reserved);
+  LambdaResult<nlohmann::json> DeleteFunctionConcurrency(const std::string& name);
+
+ private:
+  LambdaResult<nlohmann::json> Call(const std::string& method, const std::string& path,
+                                    const nlohmann::json* body);
+  SignedClient http_;
+};
+
+// "my function" -> "my%20function": a function name or ARN as one path segment.
+std::string EncodePathSegment(const std::string& segment);
+
+}  // namespace sf::client

@@ -1,0 +1,123 @@
+"""Functions through the controller: a SAM function whose code is a local directory and a
+Lambda function with inline code, planned, applied, invoked with boto3, changed, destroyed.
+
+The SAM function names its role, so the transform makes no AWS::IAM::Role (roles have no
+provider yet). Handlers use no AWS clients: Debian's boto3 1.26 ignores AWS_ENDPOINT_URL.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from engine_fixture import BIN, start_engine
+
+PROJECT = """\
+project: fn
+defaults: {stage: dev, region: us-east-1, account: "000000000000"}
+stacks:
+  - {name: app, template: app.yaml}
+stages:
+  dev: {}
+"""
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: fn-dev-greeter
+      CodeUri: code/
+      Handler: app.lambda_handler
+      Runtime: python3.11
+      Role: arn:aws:iam::000000000000:role/greeter
+      Timeout: 10
+      Environment:
+        Variables: {GREETING: hello}
+  Echo:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: fn-dev-echo
+      Runtime: python3.11
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/echo
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return {"echo": event, "function": context.function_name}
+"""
+
+HANDLER = """\
+import os
+
+def lambda_handler(event, context):
+    return {"message": os.environ["GREETING"] + " " + event["name"], "version": VERSION}
+
+VERSION = 1
+"""
+
+
+class Functions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.engine = start_engine(cls)
+        cls.lam = cls.engine.client("lambda")
+        cls.addClassCleanup(cls.lam.close)
+        cls.project = tempfile.mkdtemp(prefix="sf-fn-", dir=cls.engine.tmp)
+        os.makedirs(os.path.join(cls.project, "code"))
+        cls.write("streamform.yaml", PROJECT)
+        cls.write("app.yaml", TEMPLATE)
+        cls.write("code/app.py", HANDLER)
+
+    @classmethod
+    def write(cls, name, text):
+        with open(os.path.join(cls.project, name), "w") as f:
+            f.write(text)
+
+    def sf(self, *args):
+        return subprocess.run([BIN, "--project", self.project, *args, "--data-dir", self.engine.data_dir],
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    def invoke(self, name, event):
+        response = self.lam.invoke(FunctionName=name, Payload=json.dumps(event).encode())
+        self.assertNotIn("FunctionError", response, response)
+        return json.loads(response["Payload"].read())
+
+    def test_plan_apply_invoke_change_destroy(self):
+        planned = self.sf("--output", "json", "plan")
+        self.assertEqual(planned.returncode, 0, planned.stderr)
+        changes = json.loads(planned.stdout)
+        greeter = [r for s in changes["stacks"] for r in s["resources"] if r["logicalId"] == "Greeter"][0]
+        self.assertEqual(greeter["desired"]["Code"]["S3Bucket"], "streamform-artifacts")
+        self.assertRegex(greeter["desired"]["Code"]["S3Key"], r"^code/[0-9a-f]{64}\.zip$")
+
+        applied = self.sf("apply", "--yes")
+        self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
+        self.assertIn("uploaded", applied.stdout)
+        self.assertEqual(self.invoke("fn-dev-greeter", {"name": "ada"}),
+                         {"message": "hello ada", "version": 1})
+        self.assertEqual(self.invoke("fn-dev-echo", {"x": 1}), {"echo": {"x": 1}, "function": "fn-dev-echo"})
+        config = self.lam.get_function(FunctionName="fn-dev-greeter")["Configuration"]
+        self.assertEqual((config["Timeout"], config["Environment"]["Variables"]), (10, {"GREETING": "hello"}))
+        self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)
+
+        # Touching the code changes nothing; changing it is a Code update, applied in place.
+        self.write("code/app.py", HANDLER)
+        self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)
+        self.write("code/app.py", HANDLER.replace("VERSION = 1", "VERSION = 2"))
+        changed = self.sf("--output", "json", "plan")
+        rows = [r for s in json.loads(changed.stdout)["stacks"] for r in s["resources"]]
+        self.assertEqual([(r["logicalId"], r["action"]) for r in rows], [("Greeter", "Modify")])
+        self.assertEqual(self.sf("apply", "--yes").returncode, 0)
+        self.assertEqual(self.invoke("fn-dev-greeter", {"name": "bo"})["version"], 2)
+
+        destroyed = self.sf("destroy", "--yes")
+        self.assertEqual(destroyed.returncode, 0, destroyed.stdout + destroyed.stderr)
+        names = [f["FunctionName"] for f in self.lam.list_functions()["Functions"]]
+        self.assertEqual(names, [])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -7,7 +7,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string>
 #include <vector>
+
+#include "provider/fan_out.h"
+#include "provider/provider.h"
 
 namespace sf::provider {
 
@@ -59,5 +64,18 @@ class ClientPool {
   std::mutex mu_;
   std::vector<std::unique_ptr<Client>> idle_;  // guarded by mu_
 };
+
+// Reads each id with `read_one(client, id)` on up to 8 threads, each with a leased client: how
+// the per-resource local providers answer Provider::Read. One result per id, in order.
+template <class Client, class ReadOne>
+std::vector<Result<LiveState>> ReadEach(ClientPool<Client>& pool,
+                                        std::span<const std::string> ids, ReadOne read_one) {
+  std::vector<Result<LiveState>> results(ids.size(), LiveState{});
+  ForEachParallel(ids.size(), /*max_threads=*/8, /*min_per_thread=*/4, [&](size_t i) {
+    auto client = pool.Acquire();
+    results[i] = read_one(*client, ids[i]);
+  });
+  return results;
+}
 
 }  // namespace sf::provider

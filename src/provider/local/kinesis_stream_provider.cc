@@ -18,7 +18,6 @@ const std::string kTypeName = "AWS::Kinesis::Stream";
 const std::string kNameProperty = "Name";
 constexpr int64_t kDefaultRetentionHours = 24;
 constexpr size_t kTagsPerCall = 50;  // AddTagsToStream and RemoveTagsFromStream take 50 at most
-constexpr size_t kReadThreads = 8;
 
 // Properties the engine does not act on: planned and recorded, never sent.
 const char* const kNotActedOn[] = {"DesiredShardLevelMetrics", "MaxRecordSizeInKiB",
@@ -134,12 +133,8 @@ Result<LiveState> KinesisStreamProvider::ReadOne(Client& client, const std::stri
 
 std::vector<Result<LiveState>> KinesisStreamProvider::Read(
     std::span<const std::string> physical_ids) {
-  std::vector<Result<LiveState>> results(physical_ids.size(), LiveState{});
-  ForEachParallel(physical_ids.size(), kReadThreads, /*min_per_thread=*/4, [&](size_t i) {
-    auto client = clients_.Acquire();
-    results[i] = ReadOne(*client, physical_ids[i]);
-  });
-  return results;
+  return ReadEach(clients_, physical_ids,
+                  [this](auto& client, const std::string& id) { return ReadOne(client, id); });
 }
 
 Status KinesisStreamProvider::WaitUntilActive(Client& client, const std::string& name,

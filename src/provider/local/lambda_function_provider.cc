@@ -15,7 +15,6 @@ namespace sf::provider {
 namespace {
 
 constexpr char kType[] = "AWS::Lambda::Function";
-constexpr size_t kReadThreads = 8;
 // Configuration properties UpdateFunctionConfiguration takes, as CloudFormation names them.
 constexpr const char* kConfiguration[] = {"Runtime",    "Handler",   "Role",       "Description",
                                           "Timeout",    "MemorySize", "Environment"};
@@ -161,12 +160,8 @@ Result<LiveState> LambdaFunctionProvider::ReadOne(client::LambdaClient& client,
 
 std::vector<Result<LiveState>> LambdaFunctionProvider::Read(
     std::span<const std::string> physical_ids) {
-  std::vector<Result<LiveState>> results(physical_ids.size(), LiveState{});
-  ForEachParallel(physical_ids.size(), kReadThreads, /*min_per_thread=*/4, [&](size_t i) {
-    auto client = clients_.Acquire();
-    results[i] = ReadOne(*client, physical_ids[i]);
-  });
-  return results;
+  return ReadEach(clients_, physical_ids,
+                  [this](auto& client, const std::string& id) { return ReadOne(client, id); });
 }
 
 Result<LiveState> LambdaFunctionProvider::Create(const CreateRequest& request) {

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   RegisterApply(app, context);
   RegisterDestroy(app, context);
   RegisterOutputs(app, context);
+  RegisterFunctionCommands(app, context);
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "base/base64.h"
+
 namespace sf::client {
 
 namespace {
@@ -42,27 +44,50 @@ LambdaResult<nlohmann::json> LambdaClient::Call(const std::string& method,
   if (body != nullptr) headers.emplace_back("Content-Type", "application/json");
   auto reply = http_.Send(method, path, "", body != nullptr ? body->dump() : "", headers);
   if (!reply) return tl::unexpected(LambdaError{"ConnectionError", reply.error().message, 0});
+  if (reply->status >= 300) return tl::unexpected(ErrorOf(*reply));
   nlohmann::json parsed = reply->body.empty() ? nlohmann::json::object()
                                               : nlohmann::json::parse(reply->body, nullptr, false);
-  if (reply->status >= 300) {
-    LambdaError error{"", "", reply->status};
-    if (const std::string* type = reply->Header("x-amzn-errortype")) {
-      error.type = type->substr(0, type->find(':'));  // "ResourceNotFoundException:http://..."
-    }
-    if (parsed.is_object()) {
-      if (error.type.empty()) error.type = Member(parsed, "Type");
-      error.message = Member(parsed, "message");
-      if (error.message.empty()) error.message = Member(parsed, "Message");
-    }
-    if (error.type.empty()) error.type = "HttpError";
-    if (error.message.empty()) error.message = "HTTP " + std::to_string(reply->status);
-    return tl::unexpected(error);
-  }
   if (parsed.is_discarded()) {
     return tl::unexpected(LambdaError{"SerializationException", "the engine sent invalid JSON",
                                       reply->status});
   }
   return parsed;
+}
+
+LambdaError LambdaClient::ErrorOf(const HttpReply& reply) {
+  LambdaError error{"", "", reply.status};
+  if (const std::string* type = reply.Header("x-amzn-errortype")) {
+    error.type = type->substr(0, type->find(':'));  // "ResourceNotFoundException:http://..."
+  }
+  nlohmann::json parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  if (parsed.is_object()) {
+    if (error.type.empty()) error.type = Member(parsed, "Type");
+    error.message = Member(parsed, "message");
+    if (error.message.empty()) error.message = Member(parsed, "Message");
+  }
+  if (error.type.empty()) error.type = "HttpError";
+  if (error.message.empty()) error.message = "HTTP " + std::to_string(reply.status);
+  return error;
+}
+
+LambdaResult<InvokeReply> LambdaClient::Invoke(const std::string& name, const std::string& payload,
+                                               const std::string& type, bool tail) {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/json"}, {"X-Amz-Invocation-Type", type}};
+  if (tail) headers.emplace_back("X-Amz-Log-Type", "Tail");
+  auto reply = http_.Send("POST", std::string(kFunctions) + "/" + EncodePathSegment(name) +
+                                      "/invocations",
+                          "", payload, headers, /*timeout_ms=*/16 * 60 * 1000);
+  if (!reply) return tl::unexpected(LambdaError{"ConnectionError", reply.error().message, 0});
+  if (reply->status >= 300) return tl::unexpected(ErrorOf(*reply));
+  InvokeReply out;
+  out.status = reply->status;
+  out.payload = reply->body;
+  if (const std::string* error = reply->Header("x-amz-function-error")) out.function_error = *error;
+  if (const std::string* log = reply->Header("x-amz-log-result")) {
+    if (auto decoded = Base64Decode(*log)) out.log_result = *decoded;
+  }
+  return out;
 }
 
 LambdaResult<nlohmann::json> LambdaClient::CreateFunction(const nlohmann::json& request) {

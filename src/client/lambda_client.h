@@ -24,6 +24,14 @@ struct LambdaError {
 template <class T>
 using LambdaResult = tl::expected<T, LambdaError>;
 
+// What Invoke answered.
+struct InvokeReply {
+  long status = 0;             // 200 (RequestResponse), 202 (Event), 204 (DryRun)
+  std::string payload;         // the function's response, or its error document
+  std::string function_error;  // X-Amz-Function-Error ("Unhandled"); "" when it succeeded
+  std::string log_result;      // X-Amz-Log-Result, decoded (with LogType Tail)
+};
+
 class LambdaClient {
  public:
   LambdaClient(std::string endpoint, auth::Credentials credentials, std::string region);
@@ -39,10 +47,15 @@ class LambdaClient {
   LambdaResult<nlohmann::json> DeleteFunction(const std::string& name);
   LambdaResult<nlohmann::json> PutFunctionConcurrency(const std::string& name, int reserved);
   LambdaResult<nlohmann::json> DeleteFunctionConcurrency(const std::string& name);
+  // Invoke: `type` is RequestResponse, Event or DryRun; `tail` asks for the log tail.
+  LambdaResult<InvokeReply> Invoke(const std::string& name, const std::string& payload,
+                                   const std::string& type, bool tail);
 
  private:
   LambdaResult<nlohmann::json> Call(const std::string& method, const std::string& path,
                                     const nlohmann::json* body);
+  // The error a non-2xx reply carries (x-amzn-ErrorType and the JSON body).
+  static LambdaError ErrorOf(const HttpReply& reply);
   SignedClient http_;
 };
 

@@ -103,6 +103,21 @@ class Functions(unittest.TestCase):
         self.assertEqual((config["Timeout"], config["Environment"]["Variables"]), (10, {"GREETING": "hello"}))
         self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)
 
+        # streamform invoke and logs.
+        event = os.path.join(self.project, "event.json")
+        with open(event, "w") as f:
+            json.dump({"name": "cy"}, f)
+        invoked = self.sf("invoke", "fn-dev-greeter", "--event", event, "--log")
+        self.assertEqual(invoked.returncode, 0, invoked.stderr)
+        self.assertEqual(json.loads(invoked.stdout), {"message": "hello cy", "version": 1})
+        self.assertIn("REPORT RequestId", invoked.stderr)
+        logs = self.sf("logs", "fn-dev-greeter")
+        self.assertEqual(logs.returncode, 0, logs.stderr)
+        self.assertEqual(logs.stdout.count("START RequestId"), 2, logs.stdout)  # boto3, then invoke
+        missing = self.sf("logs", "no-such-function")
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("Function not found", missing.stderr)
+
         # Touching the code changes nothing; changing it is a Code update, applied in place.
         self.write("code/app.py", HANDLER)
         self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)

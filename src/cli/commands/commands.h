@@ -18,5 +18,6 @@ void RegisterPlan(CLI::App& app, Context& context);     // plan, show
 void RegisterApply(CLI::App& app, Context& context);
 void RegisterDestroy(CLI::App& app, Context& context);
 void RegisterOutputs(CLI::App& app, Context& context);  // outputs, events
+void RegisterFunctionCommands(CLI::App& app, Context& context);  // invoke, logs
 
 }  // namespace sf::cli

@@ -275,6 +275,10 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
     if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
     return respond(ThrottlingControl(request));
   }
+  if (request.method == "GET" && request.path.rfind("/_streamform/functions/", 0) == 0) {
+    if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
+    return respond(FunctionLog(request));
+  }
   if (IsStackPath(request.path)) {
     if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
     return stacks_->Handle(std::move(request), std::move(respond));

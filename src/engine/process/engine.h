@@ -20,6 +20,8 @@
 //                                     the Authorization header or X-Amz-Credential, never by
 //                                     path, since /2015-03-31/... is also a valid S3 bucket
 //                                     path (so with --no-auth an unsigned Lambda call is S3's)
+//   GET  /_streamform/functions/{name}/log?offset=N
+//                                     a function's log from byte N (SigV4, service "streamform")
 //   anything else                     the S3 REST API (SigV4, service "s3"), path style or
 //                                     virtual-hosted (bucket.localhost); a GET /health or
 //                                     /metrics that is signed is S3 (buckets may be so named)
@@ -100,6 +102,9 @@ class Engine {
   // Creates the function store, the worker runtime and the Lambda API.
   Status StartFunctions();
   std::string EndpointUrl() const;
+  // GET /_streamform/functions/{name}/log?offset=N: the function's log from byte N, at most
+  // 1 MiB, with the offset to ask for next in x-streamform-next-offset (streamform logs).
+  HttpResponse FunctionLog(const HttpRequest& request) const;
   void AppendS3Metrics(std::string& out) const;
   // nullopt when `request` is authentic for `service`; else the JSON-protocol refusal.
   std::optional<HttpResponse> Authenticate(const HttpRequest& request,

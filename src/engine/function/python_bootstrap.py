@@ -4,8 +4,29 @@ Started as `python3 -u -B <this file>` in the function's code directory with Lam
 environment (AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT, ...). It imports the handler
 once, then loops: GET next, call handler(event, context), POST the response or the error.
 An import failure is posted to /init/error and the process exits.
+
+Endpoints. The engine gives workers AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> pointing
+at itself, so that SDK clients a handler creates (at import time too) reach the engine rather
+than AWS. botocore reads those variables itself from 1.31 on; Debian 12's botocore 1.29
+(/usr/bin/python3) does not. For such a botocore, the bootstrap wraps
+botocore.session.Session.create_client (so boto3.client, boto3.resource and botocore sessions
+alike) when botocore.session is first imported, whoever imports it and wherever from (a
+handler's zip may bring its own botocore). The wrapper does what newer botocore does:
+  - an endpoint_url the caller passes (not None) is used as given;
+  - otherwise AWS_ENDPOINT_URL_<SERVICE ID>, the service id upper-cased with spaces as
+    underscores ("Kinesis" -> KINESIS, "CloudWatch Logs" -> CLOUDWATCH_LOGS), if set and
+    non-empty, then AWS_ENDPOINT_URL;
+  - AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns both variables off.
+A botocore that supports the variables natively (it has
+botocore.configprovider.ConfiguredEndpointProvider) is left alone. The bootstrap never imports
+botocore itself (that takes some 160 ms): a handler that does not use it neither pays for nor
+sees any of this. S3 needs no addressing setting: against an IP endpoint such as
+http://127.0.0.1:PORT botocore (1.29 as 1.43) addresses buckets path-style, even with
+addressing_style "virtual"; against http://localhost:PORT the virtual style gives
+bucket.localhost, which the engine serves too.
 """
 
+import functools
 import http.client
 import importlib
 import json
@@ -56,6 +77,103 @@ class RuntimeClient:
             headers["Lambda-Runtime-Function-Error-Type"] = error_type
         response, _ = self._request("POST", path, body=payload, headers=headers)
         return response.status
+
+
+def configured_endpoint_url(session, service_name, api_version):
+    """The endpoint newer botocore would take from the environment for this client, or None."""
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
+        return None
+    try:
+        # Exactly the load_service_model call botocore's create_client makes next, so that
+        # its cache answers that one: the model is read from disk once.
+        if api_version is None:
+            api_version = session.get_config_variable("api_versions").get(service_name)
+        model = session.get_component("data_loader").load_service_model(
+            service_name, "service-2", api_version=api_version)
+        service_id = model["metadata"]["serviceId"]
+    except Exception:  # an unknown service: create_client itself reports it
+        service_id = None
+    if service_id:
+        url = os.environ.get("AWS_ENDPOINT_URL_" + service_id.replace(" ", "_").upper())
+        if url:
+            return url
+    return os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def patch_botocore_session(session_module):
+    """Makes Session.create_client honour AWS_ENDPOINT_URL[_<SERVICE>] unless botocore does."""
+    configprovider = sys.modules.get("botocore.configprovider")
+    if configprovider is None or hasattr(configprovider, "ConfiguredEndpointProvider"):
+        return  # a botocore that reads the variables itself (or one we do not know)
+    session_class = getattr(session_module, "Session", None)
+    create_client = getattr(session_class, "create_client", None)
+    if create_client is None or getattr(create_client, "_streamform_endpoints", False):
+        return
+    import inspect
+    try:
+        names = list(inspect.signature(create_client).parameters)
+        # positions in *args, which start after self and service_name
+        endpoint_at = names.index("endpoint_url") - 2
+        version_at = names.index("api_version") - 2
+    except (TypeError, ValueError):
+        return
+
+    @functools.wraps(create_client)
+    def create_client_with_configured_endpoint(self, service_name, *args, **kwargs):
+        if len(args) > endpoint_at:
+            if args[endpoint_at] is None:
+                api_version = args[version_at] if len(args) > version_at else None
+                url = configured_endpoint_url(self, service_name, api_version)
+                if url:
+                    args = args[:endpoint_at] + (url,) + args[endpoint_at + 1:]
+        elif kwargs.get("endpoint_url") is None:
+            api_version = (args[version_at] if len(args) > version_at
+                           else kwargs.get("api_version"))
+            url = configured_endpoint_url(self, service_name, api_version)
+            if url:
+                kwargs["endpoint_url"] = url
+        return create_client(self, service_name, *args, **kwargs)
+
+    create_client_with_configured_endpoint._streamform_endpoints = True
+    session_class.create_client = create_client_with_configured_endpoint
+
+
+class BotocoreEndpointHook:
+    """A sys.meta_path finder that patches botocore.session as soon as it has been executed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "botocore.session":
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        exec_module = getattr(loader, "exec_module", None)
+        if exec_module is None:
+            return spec
+
+        def exec_and_patch(module):
+            exec_module(module)
+            try:
+                patch_botocore_session(module)
+            except Exception:  # never fail the handler's import over this
+                traceback.print_exc()
+
+        loader.exec_module = exec_and_patch  # this loader instance serves this module only
+        return spec
+
+
+def install_botocore_endpoint_hook():
+    if not any(isinstance(finder, BotocoreEndpointHook) for finder in sys.meta_path):
+        sys.meta_path.insert(0, BotocoreEndpointHook())
+    module = sys.modules.get("botocore.session")
+    if module is not None:
+        patch_botocore_session(module)
 
 
 def error_body(error_type, message, stack=None):
@@ -193,6 +311,7 @@ def main():
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     sys.path[0] = task_root  # was this script's directory
     setup_logging()
+    install_botocore_endpoint_hook()
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))
     except InitError as e:

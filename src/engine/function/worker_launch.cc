@@ -39,8 +39,13 @@ Result<std::vector<std::string>> Program(const FunctionSpec& spec, const LaunchC
 
 std::map<std::string, std::string> Environment(const FunctionSpec& spec,
                                                const LaunchContext& context) {
-  std::map<std::string, std::string> env = {
-      {"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"TZ", ":UTC"}};
+  // No HOME: the SDKs would otherwise read the machine user's ~/.aws (a profile's region or
+  // endpoint_url leaking into handlers); Lambda has no such files either.
+  std::map<std::string, std::string> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+                                            {"LANG", "C.UTF-8"},
+                                            {"TZ", ":UTC"},
+                                            {"AWS_CONFIG_FILE", "/dev/null"},
+                                            {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}};
   for (const auto& [name, value] : spec.environment) env[name] = value;
   for (const auto& [name, value] : spec.aws_environment) env[name] = value;
   env["AWS_LAMBDA_FUNCTION_NAME"] = spec.name;

@@ -74,11 +74,7 @@ std::unique_ptr<ControllerSetup> SetUpController(Context& context, const EngineF
     }
     return nullptr;
   }
-  setup->access = *access;
-  if (!EngineAnswers(access->endpoint)) {
-    NotRunning(context, access->endpoint, flags);
-    return nullptr;
-  }
+  setup->access = *access;  // an engine that is down shows at the session's first read: exit 3
   provider::RegisterLocalProviders(setup->providers, access->endpoint, access->credentials,
                                    access->region);
   // Test hook: inject provider faults (tests/README.md). Inert when unset.
@@ -107,7 +103,7 @@ void ReportControllerError(Context& context, const controller::ControllerError& 
                            const EngineFlags& flags) {
   using Kind = controller::ControllerError::Kind;
   if (error.kind == Kind::kNotRunning) {
-    *context.err << "streamform: " << error.message << "\n";
+    *context.err << "streamform: the engine is not running (" << error.message << ")\n";
     *context.err << "  start the engine with `" << StartCommand(context, flags.data_dir) << "`\n";
     context.exit_code = kExitNotRunning;
     return;

@@ -245,7 +245,9 @@ ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Change
     applied.region = changeset.region;
     applied.stacks.push_back(*change);
     begin.detail = {{"changeset", plan::ToJson(applied)}};
-    journal.Append(std::move(begin));
+    if (auto journaled = journal.Append(std::move(begin)); !journaled) {
+      return tl::unexpected(FromState(journaled.error(), "journaling the apply of " + name));
+    }
 
     apply::ExecutorOptions executor;
     executor.parallelism = options.parallelism;
@@ -279,8 +281,12 @@ ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Change
       return tl::unexpected(FromState(put.error(), "recording the result of the apply on " + name));
     }
     final_record.revision = *put;
-    journal.Append(Marker("apply-end", report.apply_id, final_record.status,
-                          apply::ToString(result.outcome)));
+    if (auto ended = journal.Append(Marker("apply-end", report.apply_id, final_record.status,
+                                           apply::ToString(result.outcome)));
+        !ended) {  // the record is written; only the event log misses its last line
+      report.notes.push_back("the end of apply " + report.apply_id + " on " + name +
+                             " is missing from the event log: " + ended.error().message);
+    }
     if (options.destroy && result.outcome == apply::Outcome::kComplete) {
       if (auto deleted = session.client().DeleteStack(name, lock_id); !deleted) {
         return tl::unexpected(FromState(deleted.error(), "deleting the record of " + name));
@@ -333,8 +339,11 @@ ControllerResult<ApplyReport> RollBackInterrupted(StageSession& session,
     if (!put) return tl::unexpected(FromState(put.error(), "opening the rollback on " + name));
     opening.revision = *put;
     state::JournalWriter journal(target.endpoint, name, lock_id);
-    journal.Append(Marker("rollback-begin", report.apply_id, opening.status,
-                          "undoing apply " + before.open_apply));
+    if (auto journaled = journal.Append(Marker("rollback-begin", report.apply_id, opening.status,
+                                               "undoing apply " + before.open_apply));
+        !journaled) {
+      return tl::unexpected(FromState(journaled.error(), "journaling the rollback of " + name));
+    }
     apply::ExecutorOptions executor;
     executor.parallelism = options.parallelism;
     executor.rollback = false;  // an undo that fails is not undone in turn
@@ -358,8 +367,12 @@ ControllerResult<ApplyReport> RollBackInterrupted(StageSession& session,
     auto written = session.client().PutStack(name, lock_id, opening.revision, final_record);
     if (!written) return tl::unexpected(FromState(written.error(), "recording the rollback of " + name));
     final_record.revision = *written;
-    journal.Append(Marker("apply-end", report.apply_id, final_record.status,
-                          apply::ToString(result.outcome)));
+    if (auto ended = journal.Append(Marker("apply-end", report.apply_id, final_record.status,
+                                           apply::ToString(result.outcome)));
+        !ended) {  // the record is written; only the event log misses its last line
+      report.notes.push_back("the end of rollback " + report.apply_id + " on " + name +
+                             " is missing from the event log: " + ended.error().message);
+    }
     state.records[name] = final_record;
     report.outcome = clean ? apply::Outcome::kComplete : apply::Outcome::kRollbackFailed;
     report.stacks.push_back(StackOutcome{stack, name, std::move(result)});

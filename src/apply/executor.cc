@@ -14,11 +14,16 @@ namespace sf::apply {
 
 std::string ToString(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kComplete: return "complete";
-    case Outcome::kRolledBack: return "rolled back";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kRollbackFailed: return "rollback failed";
-    case Outcome::kInterrupted: return "interrupted";
+    case Outcome::kComplete:
+      return "complete";
+    case Outcome::kRolledBack:
+      return "rolled back";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kRollbackFailed:
+      return "rollback failed";
+    case Outcome::kInterrupted:
+      return "interrupted";
   }
   return "unknown";
 }
@@ -55,8 +60,7 @@ class StackRun {
   StackRun(const plan::StackChange& change, const stackapi::StackRecord& record,
            provider::ProviderRegistry& providers, const ApplyHooks& hooks,
            const ExecutorOptions& options)
-      : change_(change), before_(record), providers_(providers), hooks_(hooks),
-        options_(options) {
+      : change_(change), before_(record), providers_(providers), hooks_(hooks), options_(options) {
     result_.record = record;
   }
 
@@ -78,9 +82,9 @@ class StackRun {
       RollBack();
       bool clean = result_.rollback_errors.empty();
       result_.outcome = clean ? Outcome::kRolledBack : Outcome::kRollbackFailed;
-      result_.record.status = created ? (clean ? "ROLLBACK_COMPLETE" : "ROLLBACK_FAILED")
-                                      : (clean ? "UPDATE_ROLLBACK_COMPLETE"
-                                               : "UPDATE_ROLLBACK_FAILED");
+      result_.record.status = created
+                                  ? (clean ? "ROLLBACK_COMPLETE" : "ROLLBACK_FAILED")
+                                  : (clean ? "UPDATE_ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_FAILED");
     } else if (failed_) {
       result_.outcome = Outcome::kFailed;
       result_.record.status = created ? "CREATE_FAILED" : "UPDATE_FAILED";
@@ -125,8 +129,8 @@ class StackRun {
       // Who depended on this resource, as last applied: they go first.
       for (const auto& [other_id, other] : before_.resources) {
         if (other_id == logical_id) continue;
-        bool depends = std::find(other.depends_on.begin(), other.depends_on.end(),
-                                 logical_id) != other.depends_on.end();
+        bool depends = std::find(other.depends_on.begin(), other.depends_on.end(), logical_id) !=
+                       other.depends_on.end();
         auto it = cleanup_index.find(other_id);
         if (!depends || it == cleanup_index.end()) continue;
         tasks_[it->second].dependents.push_back(id);
@@ -183,7 +187,7 @@ class StackRun {
     std::lock_guard<std::mutex> lock(mu_);
     if (!failed_ && !stopped_ && finished < ids.size()) {
       RecordFailure(nullptr, "internal error: " + std::to_string(ids.size() - finished) +
-                        " operation(s) never became ready (a dependency cycle?)");
+                                 " operation(s) never became ready (a dependency cycle?)");
     }
   }
 
@@ -226,8 +230,7 @@ class StackRun {
   template <class Call>
   Result<provider::LiveState> Journaled(const ResourceChange& change, const std::string& operation,
                                         const std::string& physical_id, const std::string& verb,
-                                        nlohmann::json detail, const std::string& note,
-                                        Call call) {
+                                        nlohmann::json detail, const std::string& note, Call call) {
     const std::string in_progress = verb + "_IN_PROGRESS";
     if (auto journaled = Journal("op-begin", change, operation, physical_id, in_progress, note,
                                  std::move(detail));
@@ -293,10 +296,10 @@ class StackRun {
     state.physical_id = physical_id;
     for (const auto& step : *steps) {
       provider::UpdateRequest request{Context(change), physical_id, current, step.properties};
-      auto updated = Journaled(
-          change, "update", physical_id, "UPDATE",
-          {{"before", current.ToTaggedJson()}, {"after", step.properties.ToTaggedJson()}},
-          step.description, [&] { return provider.Update(request); });
+      auto updated =
+          Journaled(change, "update", physical_id, "UPDATE",
+                    {{"before", current.ToTaggedJson()}, {"after", step.properties.ToTaggedJson()}},
+                    step.description, [&] { return provider.Update(request); });
       if (!updated) return updated;
       state = std::move(*updated);
       current = step.properties;
@@ -311,7 +314,8 @@ class StackRun {
   Result<Value> Desired(const ResourceChange& change) {
     if (change.desired.IsFullyKnown()) return change.desired;
     if (!hooks_.resolve) {
-      return sf::Fail(ErrorCode::kInternal, "its properties are not known and nothing resolves them");
+      return sf::Fail(ErrorCode::kInternal,
+                      "its properties are not known and nothing resolves them");
     }
     stackapi::StackRecord snapshot;
     std::set<std::string> settled;
@@ -322,8 +326,9 @@ class StackRun {
     }
     auto resolved = hooks_.resolve(change.logical_id, snapshot, settled);
     if (resolved && !resolved->IsFullyKnown()) {
-      return sf::Fail(ErrorCode::kInternal, "its properties are still not known after its "
-                                        "dependencies were applied");
+      return sf::Fail(ErrorCode::kInternal,
+                      "its properties are still not known after its "
+                      "dependencies were applied");
     }
     return resolved;
   }
@@ -365,7 +370,8 @@ class StackRun {
   }
 
   Status Main(const ResourceChange& change, provider::Provider* provider) {
-    if (provider == nullptr) return sf::Fail(ErrorCode::kInvalidArgument, change.type + ": no provider");
+    if (provider == nullptr)
+      return sf::Fail(ErrorCode::kInvalidArgument, change.type + ": no provider");
     auto desired = Desired(change);
     if (!desired) return tl::unexpected(desired.error());
     auto previous = RecordOf(change.logical_id);
@@ -381,8 +387,8 @@ class StackRun {
       auto updated = Update(change, *provider, previous->physical_id, from, *desired);
       if (!updated) return tl::unexpected(updated.error());
       SetRecord(change, *updated, *desired, "UPDATE_COMPLETE");
-      PushUndo({Undo::Kind::kRevertUpdate, &change, previous->physical_id, *desired, from,
-                previous});
+      PushUndo(
+          {Undo::Kind::kRevertUpdate, &change, previous->physical_id, *desired, from, previous});
       return {};
     }
     // Replace.
@@ -424,7 +430,8 @@ class StackRun {
   }
 
   Status Cleanup(const ResourceChange& change, provider::Provider* provider) {
-    if (provider == nullptr) return sf::Fail(ErrorCode::kInvalidArgument, change.type + ": no provider");
+    if (provider == nullptr)
+      return sf::Fail(ErrorCode::kInvalidArgument, change.type + ": no provider");
     auto original = before_.resources.find(change.logical_id);
     if (original == before_.resources.end()) return {};  // never existed
     const auto& old = original->second;
@@ -510,9 +517,9 @@ class StackRun {
   std::mutex mu_;
   std::vector<Task> tasks_;
   std::vector<size_t> main_, cleanup_;
-  std::vector<Undo> undo_;  // guarded by mu_; in completion order
+  std::vector<Undo> undo_;         // guarded by mu_; in completion order
   std::set<std::string> settled_;  // guarded by mu_: main-phase operations completed
-  bool failed_ = false;     // guarded by mu_ (read racily only to stop early)
+  bool failed_ = false;            // guarded by mu_ (read racily only to stop early)
   bool failed_in_cleanup_ = false;
   bool stopped_ = false;
   StackResult result_;

@@ -45,7 +45,7 @@ struct ProgressEvent {
   std::string operation;  // create, update, delete, retain, rollback-create, ...
   std::string status;     // CloudFormation event status: CREATE_IN_PROGRESS, CREATE_COMPLETE...
   std::string physical_id;
-  std::string message;   // the error, a step ("ShardCount 2 -> 4"), a provider note
+  std::string message;     // the error, a step ("ShardCount 2 -> 4"), a provider note
   int64_t elapsed_ms = 0;  // for ends: how long the operation took
 };
 
@@ -80,7 +80,7 @@ std::string ToString(Outcome outcome);
 
 struct StackResult {
   Outcome outcome = Outcome::kComplete;
-  std::string error;             // the first failure, "Bucket2: create failed: ..."
+  std::string error;  // the first failure, "Bucket2: create failed: ..."
   std::vector<std::string> rollback_errors;
   stackapi::StackRecord record;  // the working record after everything
   size_t operations_done = 0;

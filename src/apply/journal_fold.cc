@@ -90,7 +90,8 @@ FoldResult FoldJournal(const stackapi::StackRecord& record,
 
 std::string SettleInDoubt(stackapi::StackRecord& record, const stackapi::JournalEntry& begin,
                           const provider::LiveState& live) {
-  const std::string what = begin.logical_id + " (" + begin.operation + " " + begin.physical_id + ")";
+  const std::string what =
+      begin.logical_id + " (" + begin.operation + " " + begin.physical_id + ")";
   if (begin.operation == "create") {
     if (live.exists && live.created_ms + kClockGrainMs >= begin.time_ms) {
       Adopt(record, begin, live);

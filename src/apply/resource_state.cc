@@ -5,9 +5,11 @@ namespace sf::apply {
 nlohmann::json StateToJson(const provider::LiveState& state) {
   nlohmann::json attributes = nlohmann::json::object();
   for (const auto& [name, value] : state.attributes) attributes[name] = value.ToTaggedJson();
-  return {{"physicalId", state.physical_id},   {"exists", state.exists},
+  return {{"physicalId", state.physical_id},
+          {"exists", state.exists},
           {"properties", state.properties.ToTaggedJson()},
-          {"attributes", attributes},           {"createdMs", state.created_ms},
+          {"attributes", attributes},
+          {"createdMs", state.created_ms},
           {"incarnation", state.incarnation}};
 }
 

@@ -17,7 +17,8 @@ plan::ResourceChange Base(const stackapi::ResourceRecord& entry, const std::stri
 
 }  // namespace
 
-plan::StackChange UndoChange(const stackapi::StackRecord& before, const stackapi::StackRecord& now) {
+plan::StackChange UndoChange(const stackapi::StackRecord& before,
+                             const stackapi::StackRecord& now) {
   plan::StackChange out;
   out.name = now.stack;
   out.stack_name = now.name;

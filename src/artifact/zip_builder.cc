@@ -74,7 +74,7 @@ la_ssize_t Append(struct archive*, void* out, const void* data, size_t size) {
 
 Status WriteEntry(struct archive* archive, const ZipEntry& file) {
   std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                              archive_entry_free);
+                                                                             archive_entry_free);
   archive_entry_set_pathname(entry.get(), file.path.c_str());
   archive_entry_set_filetype(entry.get(), AE_IFREG);
   archive_entry_set_perm(entry.get(), file.executable ? 0755 : 0644);
@@ -95,21 +95,23 @@ Result<ZipArtifact> ZipEntries(std::vector<ZipEntry> entries) {
             [](const ZipEntry& a, const ZipEntry& b) { return a.path < b.path; });
   ZipArtifact out;
   out.files = static_cast<int64_t>(entries.size());
-  for (const auto& entry : entries) out.unpacked_bytes += static_cast<int64_t>(entry.content.size());
+  for (const auto& entry : entries)
+    out.unpacked_bytes += static_cast<int64_t>(entry.content.size());
   std::unique_ptr<struct archive, ArchiveDeleter> archive(archive_write_new());
   archive_write_set_format_zip(archive.get());
   archive_write_set_bytes_in_last_block(archive.get(), 1);  // no padding after the zip
   if (archive_write_open2(archive.get(), &out.bytes, nullptr, Append, nullptr, nullptr) !=
       ARCHIVE_OK) {
-    return Fail(ErrorCode::kInternal, std::string("cannot start a zip: ") +
-                                          archive_error_string(archive.get()));
+    return Fail(ErrorCode::kInternal,
+                std::string("cannot start a zip: ") + archive_error_string(archive.get()));
   }
   for (const auto& entry : entries) {
-    if (auto written = WriteEntry(archive.get(), entry); !written) return tl::unexpected(written.error());
+    if (auto written = WriteEntry(archive.get(), entry); !written)
+      return tl::unexpected(written.error());
   }
   if (archive_write_close(archive.get()) != ARCHIVE_OK) {
-    return Fail(ErrorCode::kIo, std::string("cannot finish the zip: ") +
-                                    archive_error_string(archive.get()));
+    return Fail(ErrorCode::kIo,
+                std::string("cannot finish the zip: ") + archive_error_string(archive.get()));
   }
   out.sha256 = auth::Sha256Hex(out.bytes);
   return out;

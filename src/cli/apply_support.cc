@@ -44,11 +44,15 @@ class InterruptScope {
 
 int ExitCodeFor(apply::Outcome outcome) {
   switch (outcome) {
-    case apply::Outcome::kComplete: return kExitOk;
-    case apply::Outcome::kRolledBack: return kExitRolledBack;
+    case apply::Outcome::kComplete:
+      return kExitOk;
+    case apply::Outcome::kRolledBack:
+      return kExitRolledBack;
     case apply::Outcome::kFailed:
-    case apply::Outcome::kRollbackFailed: return kExitNotRolledBack;
-    case apply::Outcome::kInterrupted: return kExitInterrupted;
+    case apply::Outcome::kRollbackFailed:
+      return kExitNotRolledBack;
+    case apply::Outcome::kInterrupted:
+      return kExitInterrupted;
   }
   return kExitInternal;
 }
@@ -104,9 +108,9 @@ bool Confirm(Context& context, const std::string& question, bool yes) {
 controller::ControllerResult<controller::ApplyReport> RunWithProgress(
     Context& context, controller::StageSession& session, const plan::Changeset& changeset,
     const controller::ApplyRunOptions& given) {
-  ProgressView::Mode mode = context.json()                  ? ProgressView::Mode::kJson
-                            : isatty(STDOUT_FILENO) != 0      ? ProgressView::Mode::kLive
-                                                              : ProgressView::Mode::kLines;
+  ProgressView::Mode mode = context.json()               ? ProgressView::Mode::kJson
+                            : isatty(STDOUT_FILENO) != 0 ? ProgressView::Mode::kLive
+                                                         : ProgressView::Mode::kLines;
   ProgressView view(*context.out, context.color, mode);
   controller::ApplyRunOptions options = given;
   options.progress = [&view](const apply::ProgressEvent& event) { view.Show(event); };
@@ -162,8 +166,7 @@ controller::ControllerResult<controller::ApplyReport> RunWithProgress(
                     : options.rollback_interrupted ? "Rollback complete"
                                                    : "Apply complete",
                     Style::kGreen, context.color)
-          << ": " << done
-          << " operation(s) in " << report->stacks.size() << " stack(s) (apply "
+          << ": " << done << " operation(s) in " << report->stacks.size() << " stack(s) (apply "
           << report->apply_id << ").\n";
       break;
     case apply::Outcome::kRolledBack:

@@ -37,9 +37,8 @@ bool Confirm(Context& context, const std::string& question, bool yes);
 // lets running operations finish; the second exits at once, leaving the lock to expire).
 // Prints the outcome and sets the exit code; an error (the engine refused a record write) is
 // left for the caller to report.
-controller::ControllerResult<controller::ApplyReport> RunWithProgress(Context& context,
-                                                       controller::StageSession& session,
-                                                       const plan::Changeset& changeset,
-                                                       const controller::ApplyRunOptions& options);
+controller::ControllerResult<controller::ApplyReport> RunWithProgress(
+    Context& context, controller::StageSession& session, const plan::Changeset& changeset,
+    const controller::ApplyRunOptions& options);
 
 }  // namespace sf::cli

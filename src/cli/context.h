@@ -14,18 +14,18 @@ namespace sf::cli {
 // Exit codes; docs/cli.md is the contract.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailed = 1,          // the command ran and found problems (validation errors, ...)
-  kExitChanges = 2,         // plan --detailed-exitcode: there are changes
-  kExitNotRunning = 3,      // the engine is not running
-  kExitStale = 4,           // a saved plan (or an interrupted apply) whose inputs changed
-  kExitLocked = 5,          // another apply or destroy holds a stack's lock
-  kExitRolledBack = 6,      // apply failed and was rolled back: the stacks are as they were
-  kExitNotRolledBack = 7,   // apply failed and was not (fully) rolled back
-  kExitRefused = 8,         // a safety rule refused: protected stage, export in use, ...
-  kExitDestructive = 9,     // plan --detailed-exitcode --exit-destructive: removes or replaces
-  kExitUsage = 64,          // the command line is wrong
-  kExitInternal = 70,       // a bug in streamform
-  kExitInterrupted = 130,   // apply interrupted by Ctrl-C; `apply` resumes
+  kExitFailed = 1,         // the command ran and found problems (validation errors, ...)
+  kExitChanges = 2,        // plan --detailed-exitcode: there are changes
+  kExitNotRunning = 3,     // the engine is not running
+  kExitStale = 4,          // a saved plan (or an interrupted apply) whose inputs changed
+  kExitLocked = 5,         // another apply or destroy holds a stack's lock
+  kExitRolledBack = 6,     // apply failed and was rolled back: the stacks are as they were
+  kExitNotRolledBack = 7,  // apply failed and was not (fully) rolled back
+  kExitRefused = 8,        // a safety rule refused: protected stage, export in use, ...
+  kExitDestructive = 9,    // plan --detailed-exitcode --exit-destructive: removes or replaces
+  kExitUsage = 64,         // the command line is wrong
+  kExitInternal = 70,      // a bug in streamform
+  kExitInterrupted = 130,  // apply interrupted by Ctrl-C; `apply` resumes
 };
 
 struct GlobalOptions {

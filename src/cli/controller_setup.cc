@@ -20,8 +20,8 @@ std::string Owner() {
   const char* user = std::getenv("USER");
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
-  std::string owner = std::string(user ? user : "someone") + "@" + host + " pid " +
-                      std::to_string(getpid());
+  std::string owner =
+      std::string(user ? user : "someone") + "@" + host + " pid " + std::to_string(getpid());
   for (const char* ci : {"GITHUB_RUN_ID", "CI_JOB_ID"}) {
     if (const char* id = std::getenv(ci); id != nullptr && *id != '\0')
       owner += " (" + std::string(ci) + " " + id + ")";
@@ -36,8 +36,8 @@ bool EngineAnswers(const std::string& endpoint) {
 }
 
 void NotRunning(Context& context, const std::string& endpoint, const EngineFlags& flags) {
-  *context.err << "streamform: the engine is not running at " << endpoint
-               << "; start it with `" << StartCommand(context, flags.data_dir) << "`\n";
+  *context.err << "streamform: the engine is not running at " << endpoint << "; start it with `"
+               << StartCommand(context, flags.data_dir) << "`\n";
   context.exit_code = kExitNotRunning;
 }
 
@@ -89,8 +89,8 @@ std::unique_ptr<ControllerSetup> SetUpController(Context& context, const EngineF
   }
   const Project& project = *setup->workspace.project;
   setup->target.project = &project;
-  std::string stage = context.options.stage.empty() ? setup->workspace.stacks.stage
-                                                    : context.options.stage;
+  std::string stage =
+      context.options.stage.empty() ? setup->workspace.stacks.stage : context.options.stage;
   setup->target.stage = project.FindStage(stage);
   setup->target.endpoint = {access->endpoint, access->credentials, access->region};
   setup->target.providers = &setup->providers;
@@ -111,10 +111,18 @@ void ReportControllerError(Context& context, const controller::ControllerError& 
   *context.err << "streamform: " << error.message << "\n";
   for (const auto& detail : error.details) *context.err << "  - " << detail << "\n";
   switch (error.kind) {
-    case Kind::kStale: context.exit_code = kExitStale; break;
-    case Kind::kLocked: context.exit_code = kExitLocked; break;
-    case Kind::kRefused: context.exit_code = kExitRefused; break;
-    default: context.exit_code = kExitFailed; break;
+    case Kind::kStale:
+      context.exit_code = kExitStale;
+      break;
+    case Kind::kLocked:
+      context.exit_code = kExitLocked;
+      break;
+    case Kind::kRefused:
+      context.exit_code = kExitRefused;
+      break;
+    default:
+      context.exit_code = kExitFailed;
+      break;
   }
 }
 

@@ -9,8 +9,8 @@ std::vector<std::string> CheckSavedPlan(const ControllerSetup& setup,
   std::vector<std::string> reasons;
   const Project& project = *setup.target.project;
   if (saved.project != project.name || saved.stage != setup.target.stage->name) {
-    reasons.push_back("the plan is for " + saved.project + " stage " + saved.stage +
-                      ", not " + project.name + " stage " + setup.target.stage->name);
+    reasons.push_back("the plan is for " + saved.project + " stage " + saved.stage + ", not " +
+                      project.name + " stage " + setup.target.stage->name);
     return reasons;
   }
   std::vector<std::string> stacks;

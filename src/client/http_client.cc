@@ -24,7 +24,8 @@ size_t CollectHeader(char* data, size_t size, size_t count, void* out) {
     std::string name(line.substr(0, colon));
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
       value.remove_suffix(1);
     headers->emplace_back(std::move(name), std::string(value));
@@ -90,10 +91,10 @@ Result<HttpReply> HttpClient::Send(const std::string& method, const std::string&
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method == "GET" || method == "HEAD" ||
-                                                        (method == "POST" && with_body)
-                                                    ? nullptr
-                                                    : method.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+                   method == "GET" || method == "HEAD" || (method == "POST" && with_body)
+                       ? nullptr
+                       : method.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);

@@ -1,7 +1,7 @@
 #pragma once
 // A small blocking HTTP client (libcurl) for the CLI's calls to the engine: health checks and
-// the Kinesis API for put and tail, the controller's stack routes and providers. One handle per client, reused so connections stay alive.
-// Not thread-safe.
+// the Kinesis API for put and tail, the controller's stack routes and providers. One handle per
+// client, reused so connections stay alive. Not thread-safe.
 
 #include <string>
 #include <utility>
@@ -33,8 +33,7 @@ class HttpClient {
                          long timeout_ms = 30000);
   // Any method ("GET", "PUT", "DELETE", "HEAD", "POST"), with `body` sent when not empty (or
   // when the method is PUT or POST). Collects the response headers. No "Expect: 100-continue".
-  Result<HttpReply> Send(const std::string& method, const std::string& url,
-                         const std::string& body,
+  Result<HttpReply> Send(const std::string& method, const std::string& url, const std::string& body,
                          const std::vector<std::pair<std::string, std::string>>& headers,
                          long timeout_ms = 30000);
 

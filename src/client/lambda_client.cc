@@ -33,12 +33,10 @@ std::string EncodePathSegment(const std::string& segment) {
   return out;
 }
 
-LambdaClient::LambdaClient(std::string endpoint, auth::Credentials credentials,
-                           std::string region)
+LambdaClient::LambdaClient(std::string endpoint, auth::Credentials credentials, std::string region)
     : http_(std::move(endpoint), std::move(credentials), std::move(region), "lambda") {}
 
-LambdaResult<nlohmann::json> LambdaClient::Call(const std::string& method,
-                                                const std::string& path,
+LambdaResult<nlohmann::json> LambdaClient::Call(const std::string& method, const std::string& path,
                                                 const nlohmann::json* body) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (body != nullptr) headers.emplace_back("Content-Type", "application/json");
@@ -48,8 +46,8 @@ LambdaResult<nlohmann::json> LambdaClient::Call(const std::string& method,
   nlohmann::json parsed = reply->body.empty() ? nlohmann::json::object()
                                               : nlohmann::json::parse(reply->body, nullptr, false);
   if (parsed.is_discarded()) {
-    return tl::unexpected(LambdaError{"SerializationException", "the engine sent invalid JSON",
-                                      reply->status});
+    return tl::unexpected(
+        LambdaError{"SerializationException", "the engine sent invalid JSON", reply->status});
   }
   return parsed;
 }
@@ -72,12 +70,12 @@ LambdaError LambdaClient::ErrorOf(const HttpReply& reply) {
 
 LambdaResult<InvokeReply> LambdaClient::Invoke(const std::string& name, const std::string& payload,
                                                const std::string& type, bool tail) {
-  std::vector<std::pair<std::string, std::string>> headers = {
-      {"Content-Type", "application/json"}, {"X-Amz-Invocation-Type", type}};
+  std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"},
+                                                              {"X-Amz-Invocation-Type", type}};
   if (tail) headers.emplace_back("X-Amz-Log-Type", "Tail");
-  auto reply = http_.Send("POST", std::string(kFunctions) + "/" + EncodePathSegment(name) +
-                                      "/invocations",
-                          "", payload, headers, /*timeout_ms=*/16 * 60 * 1000);
+  auto reply =
+      http_.Send("POST", std::string(kFunctions) + "/" + EncodePathSegment(name) + "/invocations",
+                 "", payload, headers, /*timeout_ms=*/16 * 60 * 1000);
   if (!reply) return tl::unexpected(LambdaError{"ConnectionError", reply.error().message, 0});
   if (reply->status >= 300) return tl::unexpected(ErrorOf(*reply));
   InvokeReply out;

@@ -66,10 +66,9 @@ std::string BucketPath(const std::string& bucket) { return "/" + auth::UriEncode
 S3Result<XmlElement> ParseReply(const HttpReply& reply, std::string_view root) {
   auto parsed = engine::s3::ParseXml(reply.body, kResponseLimits);
   if (!parsed || parsed->name != root) {
-    return tl::unexpected(S3Error{"MalformedResponse",
-                                  "the engine sent a reply that is not a " + std::string(root) +
-                                      " document",
-                                  reply.status});
+    return tl::unexpected(S3Error{
+        "MalformedResponse",
+        "the engine sent a reply that is not a " + std::string(root) + " document", reply.status});
   }
   return std::move(*parsed);
 }
@@ -135,8 +134,8 @@ S3Result<void> S3Client::PutObject(const std::string& bucket, const std::string&
 S3Result<void> S3Client::CreateBucket(const std::string& bucket) {
   engine::s3::LocationConstraint location;
   if (region_ != "us-east-1") location = region_;
-  auto reply = Call("PUT", BucketPath(bucket), "",
-                    engine::s3::WriteCreateBucketConfiguration(location));
+  auto reply =
+      Call("PUT", BucketPath(bucket), "", engine::s3::WriteCreateBucketConfiguration(location));
   if (!reply) return tl::unexpected(reply.error());
   return {};
 }

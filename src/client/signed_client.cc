@@ -5,8 +5,8 @@
 
 namespace sf::client {
 
-SignedClient::SignedClient(std::string endpoint, auth::Credentials credentials,
-                           std::string region, std::string service)
+SignedClient::SignedClient(std::string endpoint, auth::Credentials credentials, std::string region,
+                           std::string service)
     : endpoint_(std::move(endpoint)),
       host_(HostOf(endpoint_)),
       signer_(std::move(credentials), std::move(region), std::move(service)) {}

@@ -4,8 +4,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <random>
+#include <set>
 
 #include "apply/undo_change.h"
 #include "auth/crypto.h"
@@ -134,9 +134,9 @@ apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
     auto records = state.records;
     records[change.stack_name] = now;
     Diagnostics diagnostics;
-    StackSet set = ResolveApplied(*target.project, *target.stage, records, state.exports,
-                                  diagnostics,
-                                  [&artifacts](const std::string& dir) { return artifacts.Code(dir); });
+    StackSet set =
+        ResolveApplied(*target.project, *target.stage, records, state.exports, diagnostics,
+                       [&artifacts](const std::string& dir) { return artifacts.Code(dir); });
     const ResolvedStack* stack = set.FindStack(change.name);
     if (stack == nullptr) return Fail(ErrorCode::kInternal, "stack " + change.name + " vanished");
     std::optional<Value> wanted;
@@ -254,16 +254,15 @@ ControllerResult<ApplyReport> RunApply(StageSession& session, const plan::Change
     executor.rollback = options.rollback;
     executor.apply_id = report.apply_id;
     executor.new_stack = created;
-    apply::StackResult result = apply::ExecuteStack(*change, opening, *target.providers,
-                                                    Hooks(session, *change, journal, options),
-                                                    executor);
+    apply::StackResult result = apply::ExecuteStack(
+        *change, opening, *target.providers, Hooks(session, *change, journal, options), executor);
     stackapi::StackRecord final_record = result.record;
     final_record.revision = opening.revision;
     std::string status = final_record.status;
     if (options.destroy && result.outcome == apply::Outcome::kComplete) status = "DELETE_COMPLETE";
     if (auto completed = CompleteRecord(final_record, target, *change, state); !completed) {
-      report.notes.push_back("the record of " + name + " lacks its outputs: " +
-                             completed.error().message);
+      report.notes.push_back("the record of " + name +
+                             " lacks its outputs: " + completed.error().message);
     }
     final_record.status = status;
     if (result.outcome == apply::Outcome::kInterrupted) {
@@ -334,7 +333,8 @@ ControllerResult<ApplyReport> RollBackInterrupted(StageSession& session,
     const std::string lock_id = session.lock_id(name);
     stackapi::StackRecord opening = settled->record;
     opening.open_apply = report.apply_id;
-    opening.status = before.resources.empty() ? "ROLLBACK_IN_PROGRESS" : "UPDATE_ROLLBACK_IN_PROGRESS";
+    opening.status =
+        before.resources.empty() ? "ROLLBACK_IN_PROGRESS" : "UPDATE_ROLLBACK_IN_PROGRESS";
     auto put = session.client().PutStack(name, lock_id, before.revision, opening);
     if (!put) return tl::unexpected(FromState(put.error(), "opening the rollback on " + name));
     opening.revision = *put;
@@ -351,7 +351,8 @@ ControllerResult<ApplyReport> RollBackInterrupted(StageSession& session,
     apply::ApplyHooks hooks;
     hooks.journal = JournalHook(journal);
     hooks.progress = options.progress;
-    apply::StackResult result = apply::ExecuteStack(undo, opening, *target.providers, hooks, executor);
+    apply::StackResult result =
+        apply::ExecuteStack(undo, opening, *target.providers, hooks, executor);
 
     // The record as it was before the unfinished apply, with what exists now.
     stackapi::StackRecord final_record = before;
@@ -365,7 +366,8 @@ ControllerResult<ApplyReport> RollBackInterrupted(StageSession& session,
                               : (clean ? "UPDATE_ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_FAILED");
     result.record.status = final_record.status;
     auto written = session.client().PutStack(name, lock_id, opening.revision, final_record);
-    if (!written) return tl::unexpected(FromState(written.error(), "recording the rollback of " + name));
+    if (!written)
+      return tl::unexpected(FromState(written.error(), "recording the rollback of " + name));
     final_record.revision = *written;
     if (auto ended = journal.Append(Marker("apply-end", report.apply_id, final_record.status,
                                            apply::ToString(result.outcome)));

@@ -1,9 +1,9 @@
 #pragma once
 // Carrying out a changeset on an open session, stack by stack in the changeset's order (the
-// planner puts importers first for a destroy): each stack's record is written with the apply open, its
-// operations run through the executor with every one journaled, and the record is written
-// again with what exists, its outputs, exports and imports. The first stack that does not
-// complete stops the rest.
+// planner puts importers first for a destroy): each stack's record is written with the apply open,
+// its operations run through the executor with every one journaled, and the record is written again
+// with what exists, its outputs, exports and imports. The first stack that does not complete stops
+// the rest.
 
 #include <functional>
 #include <string>
@@ -18,7 +18,7 @@ namespace sf::controller {
 struct ApplyRunOptions {
   int parallelism = 8;
   bool rollback = true;
-  bool destroy = false;  // delete the stacks' records at the end
+  bool destroy = false;               // delete the stacks' records at the end
   bool rollback_interrupted = false;  // RunWithProgress (cli): RollBackInterrupted instead
   std::function<void(const apply::ProgressEvent&)> progress;
   std::function<bool()> interrupted;  // Ctrl-C
@@ -32,7 +32,7 @@ struct StackOutcome {
 
 struct ApplyReport {
   std::string apply_id;
-  std::vector<StackOutcome> stacks;  // those that ran
+  std::vector<StackOutcome> stacks;                    // those that ran
   apply::Outcome outcome = apply::Outcome::kComplete;  // of the last that ran
   std::vector<std::string> notes;
 };

@@ -24,8 +24,8 @@ std::optional<Value> CodeArtifacts::Code(const std::string& code_dir) {
   std::string key = KeyFor(zip->sha256);
   zips_[key] = std::move(zip->bytes);
   sources_[key] = code_dir;
-  Value code = Value::Map({{"S3Bucket", Value::String(kArtifactBucket)},
-                           {"S3Key", Value::String(key)}});
+  Value code =
+      Value::Map({{"S3Bucket", Value::String(kArtifactBucket)}, {"S3Key", Value::String(key)}});
   by_dir_[code_dir] = code;
   return code;
 }
@@ -55,8 +55,9 @@ Result<std::vector<std::string>> CodeArtifacts::Upload(const plan::Changeset& ch
   if (wanted.empty()) return notes;
   client::S3Client s3(engine.endpoint, engine.credentials, engine.region);
   auto exists = s3.HeadBucket(kArtifactBucket);
-  if (!exists) return Fail(ErrorCode::kIo, "artifact bucket " + std::string(kArtifactBucket) +
-                                               ": " + exists.error().message);
+  if (!exists)
+    return Fail(ErrorCode::kIo,
+                "artifact bucket " + std::string(kArtifactBucket) + ": " + exists.error().message);
   if (!*exists) {
     if (auto made = s3.CreateBucket(kArtifactBucket);
         !made && made.error().code != "BucketAlreadyOwnedByYou") {

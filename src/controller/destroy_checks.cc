@@ -90,13 +90,12 @@ Result<std::vector<std::string>> EmptyRemovedResources(StageSession& session,
     auto held = provider->DataHeld(resource.physical_id);
     if (!held || !held->known || (held->objects == 0 && held->open_uploads == 0)) return;
     if (auto emptied = provider->Empty(resource.physical_id); !emptied) {
-      failure = Error{emptied.error().code, "emptying " + resource.physical_id + ": " +
-                                                emptied.error().message};
+      failure = Error{emptied.error().code,
+                      "emptying " + resource.physical_id + ": " + emptied.error().message};
       return;
     }
-    notes.push_back("emptied " + resource.physical_id + ": " +
-                    (held->at_least ? "at least " : "") + Count(held->objects, "object") + " (" +
-                    Bytes(held->bytes) + ")");
+    notes.push_back("emptied " + resource.physical_id + ": " + (held->at_least ? "at least " : "") +
+                    Count(held->objects, "object") + " (" + Bytes(held->bytes) + ")");
   });
   if (failure) return tl::unexpected(*failure);
   return notes;

@@ -39,14 +39,14 @@ std::string StackNameOf(const Target& target, const std::string& stack) {
   return target.project->StackName(*target.stage, stack);
 }
 
-StageSession::StageSession(const Target& target)
-    : target_(target), client_(target.endpoint) {}
+StageSession::StageSession(const Target& target) : target_(target), client_(target.endpoint) {}
 
 StageSession::~StageSession() { ReleaseLocks(); }
 
-ControllerResult<std::unique_ptr<StageSession>> StageSession::Open(
-    const Target& target, std::vector<std::string> stacks, const std::string& operation,
-    bool lock) {
+ControllerResult<std::unique_ptr<StageSession>> StageSession::Open(const Target& target,
+                                                                   std::vector<std::string> stacks,
+                                                                   const std::string& operation,
+                                                                   bool lock) {
   std::unique_ptr<StageSession> session(new StageSession(target));
   std::vector<std::string> known;
   for (const auto& entry : target.project->stacks) known.push_back(entry.name);
@@ -73,18 +73,19 @@ ControllerResult<std::unique_ptr<StageSession>> StageSession::Open(
 ControllerResult<bool> StageSession::Lock(const std::string& operation) {
   for (const auto& stack : stacks_) {
     std::string name = StackNameOf(target_, stack);
-    auto lease = state::LockLease::Acquire(target_.endpoint, name, target_.owner, operation,
-                                           kLockTtlMs);
+    auto lease =
+        state::LockLease::Acquire(target_.endpoint, name, target_.owner, operation, kLockTtlMs);
     if (!lease) {
       ReleaseLocks();
-      if (lease.error().type != "StackLocked") return tl::unexpected(FromState(lease.error(), "locking " + name));
+      if (lease.error().type != "StackLocked")
+        return tl::unexpected(FromState(lease.error(), "locking " + name));
       ControllerError error;
       error.kind = ControllerError::Kind::kLocked;
       auto holder = stackapi::LockInfoFromJson(lease.error().body.value("lock", nlohmann::json()));
       if (holder) {
         error.message = "stack " + name + " is locked by " + holder->owner + " (" +
-                        holder->operation + ") since " + Clock(holder->acquired_ms) +
-                        " (expires " + Clock(holder->expires_ms) + ")";
+                        holder->operation + ") since " + Clock(holder->acquired_ms) + " (expires " +
+                        Clock(holder->expires_ms) + ")";
       } else {
         error.message = "stack " + name + " is locked: " + lease.error().message;
       }
@@ -165,7 +166,8 @@ ControllerResult<std::vector<std::string>> StageSession::RecoverInterrupted() {
     settled->record.status =
         record.status == "CREATE_IN_PROGRESS" ? "CREATE_FAILED" : "UPDATE_FAILED";
     auto put = client_.PutStack(name, lock_id(name), record.revision, settled->record);
-    if (!put) return tl::unexpected(FromState(put.error(), "recording the recovered state of " + name));
+    if (!put)
+      return tl::unexpected(FromState(put.error(), "recording the recovered state of " + name));
     settled->record.revision = *put;
     state_.records[name] = std::move(settled->record);
     notes.push_back(settled->note);
@@ -185,8 +187,9 @@ ControllerResult<plan::PlanResult> StageSession::Plan(bool destroy, Diagnostics&
   input.code_artifact = [this](const std::string& dir) { return artifacts_.Code(dir); };
   plan::PlanResult result = plan::Plan(input, diagnostics);
   for (const auto& problem : artifacts_.problems()) {
-    diagnostics.Error({problem.substr(0, problem.find(": ")), 0, 0}, "code-package",
-                      "cannot package the function code: " + problem.substr(problem.find(": ") + 2));
+    diagnostics.Error(
+        {problem.substr(0, problem.find(": ")), 0, 0}, "code-package",
+        "cannot package the function code: " + problem.substr(problem.find(": ") + 2));
   }
   return result;
 }

@@ -14,7 +14,8 @@ state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
   std::vector<std::future<state::StateResult<std::optional<stackapi::StackRecord>>>> reads;
   for (const auto& entry : project.stacks) {
     std::string name = project.StackName(stage, entry.name);
-    reads.push_back(std::async(std::launch::async, [&client, name] { return client.GetStack(name); }));
+    reads.push_back(
+        std::async(std::launch::async, [&client, name] { return client.GetStack(name); }));
   }
   std::optional<state::StateError> error;
   for (auto& read : reads) {
@@ -34,11 +35,11 @@ state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
   return out;
 }
 
-StackSetOptions ResolutionHooks(const Project& project, const Stage& stage,
-                                const std::map<std::string, stackapi::StackRecord>& records,
-                                const std::vector<stackapi::ExportEntry>& exports,
-                                std::function<std::optional<Value>(const std::string&)>
-                                    code_artifact) {
+StackSetOptions ResolutionHooks(
+    const Project& project, const Stage& stage,
+    const std::map<std::string, stackapi::StackRecord>& records,
+    const std::vector<stackapi::ExportEntry>& exports,
+    std::function<std::optional<Value>(const std::string&)> code_artifact) {
   StackSetOptions options;
   options.code_artifact = std::move(code_artifact);
   std::map<std::string, const stackapi::StackRecord*> by_stack;  // project stack name -> record
@@ -69,12 +70,11 @@ StackSetOptions ResolutionHooks(const Project& project, const Stage& stage,
 
 StackSet ResolveApplied(const Project& project, const Stage& stage,
                         const std::map<std::string, stackapi::StackRecord>& records,
-                        const std::vector<stackapi::ExportEntry>& exports,
-                        Diagnostics& diagnostics,
+                        const std::vector<stackapi::ExportEntry>& exports, Diagnostics& diagnostics,
                         std::function<std::optional<Value>(const std::string&)> code_artifact) {
   return BuildProjectStackSet(
-      project, stage,
-      ResolutionHooks(project, stage, records, exports, std::move(code_artifact)), diagnostics);
+      project, stage, ResolutionHooks(project, stage, records, exports, std::move(code_artifact)),
+      diagnostics);
 }
 
 }  // namespace sf::controller

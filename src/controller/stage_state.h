@@ -32,18 +32,17 @@ state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
 // Resolution hooks over applied state: Ref/GetAtt of a resource in `records` (keyed by stack
 // name) give its recorded physical id and attributes; imports nothing in the set exports come
 // from `exports`. The maps must outlive the returned options.
-StackSetOptions ResolutionHooks(const Project& project, const Stage& stage,
-                                const std::map<std::string, stackapi::StackRecord>& records,
-                                const std::vector<stackapi::ExportEntry>& exports,
-                                std::function<std::optional<Value>(const std::string&)>
-                                    code_artifact = {});
+StackSetOptions ResolutionHooks(
+    const Project& project, const Stage& stage,
+    const std::map<std::string, stackapi::StackRecord>& records,
+    const std::vector<stackapi::ExportEntry>& exports,
+    std::function<std::optional<Value>(const std::string&)> code_artifact = {});
 
 // The project's stacks for the stage resolved with those hooks.
 // `code_artifact` packages SAM functions' local code as the plan did (CodeArtifacts::Code).
 StackSet ResolveApplied(const Project& project, const Stage& stage,
                         const std::map<std::string, stackapi::StackRecord>& records,
-                        const std::vector<stackapi::ExportEntry>& exports,
-                        Diagnostics& diagnostics,
+                        const std::vector<stackapi::ExportEntry>& exports, Diagnostics& diagnostics,
                         std::function<std::optional<Value>(const std::string&)> code_artifact = {});
 
 }  // namespace sf::controller

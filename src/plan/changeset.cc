@@ -37,8 +37,8 @@ Result<Enum> ParseName(const std::array<std::pair<Enum, const char*>, N>& table,
     if (text == name) return entry;
     choices += choices.empty() ? name : std::string(", ") + name;
   }
-  return Fail(ErrorCode::kParse, "unknown " + std::string(what) + " '" + text + "' (expected " +
-                                     choices + ")");
+  return Fail(ErrorCode::kParse,
+              "unknown " + std::string(what) + " '" + text + "' (expected " + choices + ")");
 }
 
 // --- Writing -------------------------------------------------------------------------------
@@ -72,8 +72,8 @@ nlohmann::json ToJson(const CostDelta& cost) {
 nlohmann::json ToJson(const ResourceChange& change) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& step : change.steps) {
-    steps.push_back({{"description", step.description},
-                     {"properties", step.properties.ToTaggedJson()}});
+    steps.push_back(
+        {{"description", step.description}, {"properties", step.properties.ToTaggedJson()}});
   }
   return {{"stack", change.stack},
           {"logicalId", change.logical_id},
@@ -303,9 +303,8 @@ StackChange ReadStackChange(const nlohmann::json& json, const std::string& path,
   const auto& outputs = r.Array("outputs");
   for (size_t i = 0; i < outputs.size(); ++i) {
     Reader o(outputs[i], r.Path("outputs", i), error);
-    stack.outputs.push_back(
-        {o.String("name"), o.String("exportName"), o.OptionalTagged("before"),
-         o.OptionalTagged("after")});
+    stack.outputs.push_back({o.String("name"), o.String("exportName"), o.OptionalTagged("before"),
+                             o.OptionalTagged("after")});
   }
   if (json.is_object() && json.contains("protectionChange") &&
       !json["protectionChange"].is_null()) {
@@ -333,9 +332,7 @@ DriftRow ReadDriftRow(const nlohmann::json& json, const std::string& path, std::
 std::string ToString(Action action) { return Name(kActions, action); }
 std::string ToString(Replacement replacement) { return Name(kReplacements, replacement); }
 
-Result<Action> ParseAction(const std::string& text) {
-  return ParseName(kActions, text, "action");
-}
+Result<Action> ParseAction(const std::string& text) { return ParseName(kActions, text, "action"); }
 
 Result<Replacement> ParseReplacement(const std::string& text) {
   return ParseName(kReplacements, text, "replacement");

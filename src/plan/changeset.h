@@ -27,9 +27,9 @@ Result<Action> ParseAction(const std::string& text);
 Result<Replacement> ParseReplacement(const std::string& text);
 
 struct PropertyChange {
-  std::string path;               // JSON pointer into Properties: "/ShardCount"
-  std::optional<Value> before;    // absent: the property is being set
-  std::optional<Value> after;     // absent: the property is being removed; may be Unknown
+  std::string path;             // JSON pointer into Properties: "/ShardCount"
+  std::optional<Value> before;  // absent: the property is being set
+  std::optional<Value> after;   // absent: the property is being removed; may be Unknown
   Replacement forces = Replacement::kFalse;
   std::string cause;   // "template" (the template changed) or "drift" (live differs)
   std::string reason;  // why it forces a replacement: "createOnlyProperties", "cannot update
@@ -49,7 +49,7 @@ struct CostDelta {
 };
 
 struct ResourceChange {
-  std::string stack;       // the project's stack name ("data-sources")
+  std::string stack;  // the project's stack name ("data-sources")
   std::string logical_id;
   std::string type;
   std::string physical_id;      // current one; "" for Add (see new_physical_id)
@@ -57,7 +57,7 @@ struct ResourceChange {
   Action action = Action::kNoOp;
   Replacement replacement = Replacement::kFalse;
   std::vector<std::string> forced_by;  // paths that force replacement
-  bool delete_first = false;  // Replace that keeps the physical name: delete, then create
+  bool delete_first = false;           // Replace that keeps the physical name: delete, then create
   std::vector<PropertyChange> properties;
   std::vector<PropertyChange> attributes;  // GetAtt values that change: Arn "known after apply"
   std::vector<Step> steps;                 // Modify: in-place steps, in order
@@ -85,8 +85,8 @@ struct OutputChange {
 };
 
 struct StackChange {
-  std::string name;        // the project's name ("data-sources")
-  std::string stack_name;  // "streaming-pipeline-dev-data-sources"
+  std::string name;             // the project's name ("data-sources")
+  std::string stack_name;       // "streaming-pipeline-dev-data-sources"
   int64_t record_revision = 0;  // 0 when the stack has no record yet
   std::string template_path;
   std::string template_digest;

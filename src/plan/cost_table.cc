@@ -11,19 +11,19 @@ namespace {
 // One region's column. Sources and verification status: docs/costs.md.
 struct PriceColumn {
   const char* region;
-  double shard_hour;                    // Kinesis provisioned, per shard-hour
-  double extended_retention_shard_hour; // Kinesis provisioned, retention above 24 h up to 7 days
-  double on_demand_stream_hour;         // Kinesis on-demand, per stream-hour
-  double put_payload_units_million;     // Kinesis provisioned, per million 25 KB units
-  double firehose_gb;                   // Firehose Direct PUT / KDS ingestion, first 500 TB
-  double lambda_gb_second;              // Lambda duration, x86
-  double lambda_requests_million;       // Lambda requests
-  double s3_standard_gb_month;          // S3 Standard storage, first 50 TB
+  double shard_hour;                     // Kinesis provisioned, per shard-hour
+  double extended_retention_shard_hour;  // Kinesis provisioned, retention above 24 h up to 7 days
+  double on_demand_stream_hour;          // Kinesis on-demand, per stream-hour
+  double put_payload_units_million;      // Kinesis provisioned, per million 25 KB units
+  double firehose_gb;                    // Firehose Direct PUT / KDS ingestion, first 500 TB
+  double lambda_gb_second;               // Lambda duration, x86
+  double lambda_requests_million;        // Lambda requests
+  double s3_standard_gb_month;           // S3 Standard storage, first 50 TB
 };
 
 constexpr const char* kTableDate = "2026-11-22";
-constexpr PriceColumn kUsEast1{"us-east-1", 0.015, 0.020, 0.04, 0.014,
-                               0.029, 0.0000166667, 0.20, 0.023};
+constexpr PriceColumn kUsEast1{"us-east-1", 0.015,        0.020, 0.04, 0.014,
+                               0.029,       0.0000166667, 0.20,  0.023};
 
 constexpr double kHoursPerMonth = 730;
 constexpr double kSecondsPerMonth = kHoursPerMonth * 3600;
@@ -139,13 +139,14 @@ void AddPutPayloadUnits(MonthlyCost& cost, const PriceColumn& prices,
                            MissingUsage("records_per_second and average_record_bytes") + ")");
     return;
   }
-  double units_per_record = std::max(1.0, std::ceil(*usage.average_record_bytes /
-                                                    kPutPayloadUnitBytes));
+  double units_per_record =
+      std::max(1.0, std::ceil(*usage.average_record_bytes / kPutPayloadUnitBytes));
   double units = *usage.records_per_second * kSecondsPerMonth * units_per_record;
   AddTerm(cost,
           "PUT payload units: " + FormatNumber(*usage.records_per_second, 4) + " records/s x " +
               FormatNumber(kSecondsPerMonth, 0) + " s x " + FormatNumber(units_per_record, 0) +
-              (units_per_record == 1 ? " unit" : " units") + " (25 KB) = " + FormatNumber(units, 0) + " units x " +
+              (units_per_record == 1 ? " unit" : " units") +
+              " (25 KB) = " + FormatNumber(units, 0) + " units x " +
               Price(prices.put_payload_units_million) + " per million",
           units / 1e6 * prices.put_payload_units_million);
 }
@@ -205,9 +206,9 @@ MonthlyCost FirehoseDeliveryStream(const PriceColumn& prices, const UsageAssumpt
                            MissingUsage("records_per_second and average_record_bytes") + ")");
     return cost;
   }
-  double billed_bytes = std::max(1.0, std::ceil(*usage.average_record_bytes /
-                                                kFirehoseRoundingBytes)) *
-                        kFirehoseRoundingBytes;
+  double billed_bytes =
+      std::max(1.0, std::ceil(*usage.average_record_bytes / kFirehoseRoundingBytes)) *
+      kFirehoseRoundingBytes;
   double gb = *usage.records_per_second * kSecondsPerMonth * billed_bytes / kGiB;
   AddTerm(cost,
           "Firehose ingestion: " + FormatNumber(*usage.records_per_second, 4) + " records/s x " +
@@ -222,15 +223,15 @@ MonthlyCost LambdaFunction(const Value& properties, const PriceColumn& prices,
                            const UsageAssumptions& usage) {
   MonthlyCost cost;
   if (!Usable(usage.invocations_per_second)) {
-    NotEstimated(cost, "Lambda requests and duration (" +
-                           MissingUsage("invocations_per_second") + ")");
+    NotEstimated(cost,
+                 "Lambda requests and duration (" + MissingUsage("invocations_per_second") + ")");
     return cost;
   }
   double invocations = *usage.invocations_per_second * kSecondsPerMonth;
   AddTerm(cost,
           "Lambda requests: " + FormatNumber(*usage.invocations_per_second, 4) +
-              " invocations/s x " + FormatNumber(kSecondsPerMonth, 0) + " s = " +
-              FormatNumber(invocations, 0) + " requests x " +
+              " invocations/s x " + FormatNumber(kSecondsPerMonth, 0) +
+              " s = " + FormatNumber(invocations, 0) + " requests x " +
               Price(prices.lambda_requests_million) + " per million",
           invocations / 1e6 * prices.lambda_requests_million);
   if (!Usable(usage.seconds_per_invocation)) {

@@ -19,8 +19,8 @@ namespace sf::plan {
 
 // Usage a stage expects, for the usage-priced items; all optional (unset = "not estimated").
 struct UsageAssumptions {
-  std::optional<double> records_per_second, average_record_bytes;       // Kinesis PUT units, Firehose GB
-  std::optional<double> stored_gb;                                       // per bucket
+  std::optional<double> records_per_second, average_record_bytes;  // Kinesis PUT units, Firehose GB
+  std::optional<double> stored_gb;                                 // per bucket
   std::optional<double> invocations_per_second, seconds_per_invocation;  // Lambda
 };
 

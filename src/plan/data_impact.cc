@@ -73,8 +73,10 @@ void DescribeCheckpoints(ResourceChange& change) {
       change.data_impact = "checkpoints kept: processing continues where it stopped";
       return;
     case Action::kReplace: {
-      const Value* start = change.desired.IsMap() ? change.desired.Find("StartingPosition") : nullptr;
-      std::string at = start != nullptr && start->IsString() ? start->text() : "its StartingPosition";
+      const Value* start =
+          change.desired.IsMap() ? change.desired.Find("StartingPosition") : nullptr;
+      std::string at =
+          start != nullptr && start->IsString() ? start->text() : "its StartingPosition";
       change.delete_first = true;
       change.data_impact = "checkpoints lost: the new mapping starts reading at " + at +
                            " (records may be processed again, or skipped)";

@@ -105,8 +105,8 @@ std::vector<PropertyChange> AttributeChanges(const ResourceDiffInput& in, const 
   for (const auto& [name, json] : in.applied->attributes.items()) {
     OptionalValue before = RecordedAttribute(*in.applied, name);
     auto it = predicted.find(name);
-    Value after = it != predicted.end() ? it->second
-                                        : Value::Unknown(in.applied->logical_id + "." + name);
+    Value after =
+        it != predicted.end() ? it->second : Value::Unknown(in.applied->logical_id + "." + name);
     if (!Differs(after, before)) continue;
     rows.push_back({"/" + PointerEscape(name), before, after, Replacement::kFalse, "template", ""});
   }
@@ -138,8 +138,8 @@ ResourceDiff Recreate(const ResourceDiffInput& in, const Value& desired, const V
   if (property.empty() || !desired.Find(property))
     diff.change.new_physical_id = in.applied->physical_id;
   diff.change.attributes = AttributeChanges(in, desired, diff.change.new_physical_id);
-  diff.drift.push_back({in.stack, in.applied->logical_id, "", desired, applied, std::nullopt,
-                        "deleted"});
+  diff.drift.push_back(
+      {in.stack, in.applied->logical_id, "", desired, applied, std::nullopt, "deleted"});
   return diff;
 }
 
@@ -167,8 +167,8 @@ ResourceDiff Compare(const ResourceDiffInput& in, const Value& desired, const Va
       diff.drift.push_back({in.stack, in.applied->logical_id, "/" + PointerEscape(key), t, a,
                             std::nullopt, "not checked"});
     } else if (a && Differs(now, a)) {
-      diff.drift.push_back({in.stack, in.applied->logical_id, "/" + PointerEscape(key), t, a,
-                            now, changed ? "reverted" : "kept"});
+      diff.drift.push_back({in.stack, in.applied->logical_id, "/" + PointerEscape(key), t, a, now,
+                            changed ? "reverted" : "kept"});
     }
   }
   if (changes.empty()) return diff;
@@ -253,10 +253,9 @@ ResourceDiff DiffResource(const ResourceDiffInput& in) {
     diff.change.action = Action::kReplace;
     diff.change.replacement = Replacement::kTrue;
     diff.change.forced_by = {"Type"};
-    diff.change.properties.insert(
-        diff.change.properties.begin(),
-        {"Type", Value::String(a->type), Value::String(t->type), Replacement::kTrue, "template",
-         "the resource type changes"});
+    diff.change.properties.insert(diff.change.properties.begin(),
+                                  {"Type", Value::String(a->type), Value::String(t->type),
+                                   Replacement::kTrue, "template", "the resource type changes"});
   } else if (in.live != nullptr && !in.live->exists) {
     diff = Recreate(in, desired, applied);
   } else {

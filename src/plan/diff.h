@@ -26,13 +26,13 @@
 namespace sf::plan {
 
 struct ResourceDiffInput {
-  std::string stack;       // the project's stack name ("stream")
-  std::string stack_name;  // "streaming-pipeline-dev-stream"
-  const ResolvedResource* desired = nullptr;            // T; nullptr: not in the template
-  const stackapi::ResourceRecord* applied = nullptr;    // A; nullptr: not recorded
-  const provider::LiveState* live = nullptr;            // L of A's physical id; nullptr: unread
-  const ResourceSchema* schema = nullptr;               // of T's type (else A's); may be null
-  const provider::Provider* provider = nullptr;         // of T's type (else A's); not null
+  std::string stack;                                  // the project's stack name ("stream")
+  std::string stack_name;                             // "streaming-pipeline-dev-stream"
+  const ResolvedResource* desired = nullptr;          // T; nullptr: not in the template
+  const stackapi::ResourceRecord* applied = nullptr;  // A; nullptr: not recorded
+  const provider::LiveState* live = nullptr;          // L of A's physical id; nullptr: unread
+  const ResourceSchema* schema = nullptr;             // of T's type (else A's); may be null
+  const provider::Provider* provider = nullptr;       // of T's type (else A's); not null
 };
 
 struct ResourceDiff {

@@ -37,9 +37,9 @@ std::vector<Result<provider::LiveState>> ReadLive(const provider::ProviderRegist
       if (p == nullptr) {
         out[indexes[k]] = tl::unexpected(NoProvider(type));
       } else if (read.size() != ids.size()) {
-        out[indexes[k]] = tl::unexpected(Error{
-            ErrorCode::kInternal, type + ": Read answered " + std::to_string(read.size()) +
-                                      " results for " + std::to_string(ids.size()) + " ids"});
+        out[indexes[k]] = tl::unexpected(
+            Error{ErrorCode::kInternal, type + ": Read answered " + std::to_string(read.size()) +
+                                            " results for " + std::to_string(ids.size()) + " ids"});
       } else {
         out[indexes[k]] = std::move(read[k]);
       }

@@ -12,8 +12,7 @@ namespace sf::plan {
 namespace {
 
 // `node` with local "$ref"s followed (a few hops at most; a broken one stops there).
-const nlohmann::json& Follow(const nlohmann::json& root, const nlohmann::json& node,
-                             int hops = 0) {
+const nlohmann::json& Follow(const nlohmann::json& root, const nlohmann::json& node, int hops = 0) {
   if (hops >= 16 || !node.is_object() || !node.contains("$ref") || !node["$ref"].is_string())
     return node;
   const std::string ref = node["$ref"].get<std::string>();
@@ -111,8 +110,7 @@ class Normalizer {
     std::vector<Value> out;
     for (const auto& item : value.items()) out.push_back(Walk(items, item));
     bool ordered = !schema.is_object() || !schema.contains("insertionOrder") ||
-                   !schema["insertionOrder"].is_boolean() ||
-                   schema["insertionOrder"].get<bool>();
+                   !schema["insertionOrder"].is_boolean() || schema["insertionOrder"].get<bool>();
     if (!ordered) {
       std::vector<std::pair<std::string, Value>> keyed;
       for (auto& item : out) keyed.emplace_back(CanonicalJson(item), std::move(item));

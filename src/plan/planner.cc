@@ -252,9 +252,9 @@ class Planner {
       auto [changing, predicted] = Identities(set, diffs);
       if (changing == changing_ && predicted == predicted_) break;
       if (pass + 1 == passes) {
-        result_.changeset.warnings.push_back(
-            "resolution did not settle after " + std::to_string(passes) +
-            " passes; some values shown may change at apply");
+        result_.changeset.warnings.push_back("resolution did not settle after " +
+                                             std::to_string(passes) +
+                                             " passes; some values shown may change at apply");
         break;
       }
       changing_ = std::move(changing);
@@ -317,8 +317,8 @@ class Planner {
   }
 
   // The resources that get a new physical resource, and what is known of them in advance.
-  std::pair<std::set<std::string>, std::map<std::string, std::map<std::string, Value>>>
-  Identities(const StackSet& set, const Diffs& diffs) const {
+  std::pair<std::set<std::string>, std::map<std::string, std::map<std::string, Value>>> Identities(
+      const StackSet& set, const Diffs& diffs) const {
     std::set<std::string> changing;
     std::map<std::string, std::map<std::string, Value>> predicted;
     for (const auto& resolved : set.stacks) {
@@ -347,9 +347,9 @@ class Planner {
   void CheckNameConflicts(const ResolvedStack& resolved, const std::vector<ResourceDiff>& diffs) {
     for (const auto& diff : diffs) {
       const ResourceChange& change = diff.change;
-      bool creates = (change.action == Action::kAdd && !change.recreate) ||
-                     (change.action == Action::kReplace &&
-                      change.new_physical_id != change.physical_id);
+      bool creates =
+          (change.action == Action::kAdd && !change.recreate) ||
+          (change.action == Action::kReplace && change.new_physical_id != change.physical_id);
       if (!creates) continue;
       const ResolvedResource* resource = nullptr;
       for (const auto& r : resolved.resources) {
@@ -437,10 +437,9 @@ class Planner {
     change.stack_name = stack.stack_name;
     change.record_revision = stack.record ? stack.record->revision : 0;
     change.template_path = stack.entry->template_path;
-    auto digest = FileDigest(
-        (fs::path(in_.project->directory) / stack.entry->template_path)
-            .lexically_normal()
-            .string());
+    auto digest = FileDigest((fs::path(in_.project->directory) / stack.entry->template_path)
+                                 .lexically_normal()
+                                 .string());
     if (digest) change.template_digest = *digest;
     return change;
   }
@@ -525,14 +524,21 @@ class Planner {
       summary.unchanged += stack.unchanged;
       for (const auto& change : stack.resources) {
         switch (change.action) {
-          case Action::kAdd: ++summary.add; break;
+          case Action::kAdd:
+            ++summary.add;
+            break;
           case Action::kModify:
             ++summary.modify;
             if (change.replacement == Replacement::kConditional) ++summary.conditional;
             break;
-          case Action::kReplace: ++summary.replace; break;
-          case Action::kRemove: ++summary.remove; break;
-          case Action::kNoOp: break;
+          case Action::kReplace:
+            ++summary.replace;
+            break;
+          case Action::kRemove:
+            ++summary.remove;
+            break;
+          case Action::kNoOp:
+            break;
         }
       }
     }
@@ -564,7 +570,8 @@ class Planner {
     for (const auto& [name, stack] : stacks_) {
       if (stack.record == nullptr) continue;
       for (const auto& [id, resource] : stack.record->resources)
-        cost.monthly_before += estimate(resource.type, Value::FromTaggedJson(resource.properties)).usd;
+        cost.monthly_before +=
+            estimate(resource.type, Value::FromTaggedJson(resource.properties)).usd;
     }
     cost.monthly_after = cost.monthly_before;
     for (auto& stack_change : result_.changeset.stacks) {
@@ -592,7 +599,7 @@ class Planner {
   Diagnostics& diagnostics_;
   PlanResult result_;
   Project scoped_;
-  std::map<std::string, ScopedStack> stacks_;  // by the project's stack name
+  std::map<std::string, ScopedStack> stacks_;                 // by the project's stack name
   std::map<std::string, provider::LiveState> recorded_live_;  // by "stack/LogicalId"
   std::map<std::string, provider::LiveState> by_id_;          // by IdKey: everything read
   std::set<std::string> changing_;  // "stack/LogicalId" of resources added or replaced

@@ -41,13 +41,13 @@ nlohmann::json Body(const SavedPlan& plan) {
   for (const auto& file : plan.inputs.templates) templates.push_back(ToJson(file));
   nlohmann::json touched = nlohmann::json::array();
   for (const auto& t : plan.touched) {
-    touched.push_back({{"stack", t.stack},
-                       {"logicalId", t.logical_id},
-                       {"type", t.type},
-                       {"physicalId", t.physical_id},
-                       {"record", t.record},
-                       {"live",
-                        {{"fingerprint", t.fingerprint}, {"properties", t.live.ToTaggedJson()}}}});
+    touched.push_back(
+        {{"stack", t.stack},
+         {"logicalId", t.logical_id},
+         {"type", t.type},
+         {"physicalId", t.physical_id},
+         {"record", t.record},
+         {"live", {{"fingerprint", t.fingerprint}, {"properties", t.live.ToTaggedJson()}}}});
   }
   return {{"format", plan.format},
           {"createdAt", plan.created_at},
@@ -126,16 +126,12 @@ Result<PlanInputs> ReadPlanInputs(const Project& project, const std::vector<std:
 
 std::string RecordDigest(const stackapi::ResourceRecord* record) {
   if (record == nullptr) return "";
-  nlohmann::json json = {{"logicalId", record->logical_id},
-                         {"type", record->type},
-                         {"physicalId", record->physical_id},
-                         {"status", record->status},
-                         {"properties", record->properties},
-                         {"attributes", record->attributes},
-                         {"dependsOn", record->depends_on},
-                         {"deletionPolicy", record->deletion_policy},
-                         {"createdMs", record->created_ms},
-                         {"incarnation", record->incarnation}};
+  nlohmann::json json = {
+      {"logicalId", record->logical_id},   {"type", record->type},
+      {"physicalId", record->physical_id}, {"status", record->status},
+      {"properties", record->properties},  {"attributes", record->attributes},
+      {"dependsOn", record->depends_on},   {"deletionPolicy", record->deletion_policy},
+      {"createdMs", record->created_ms},   {"incarnation", record->incarnation}};
   return Sha256Digest(json.dump());
 }
 
@@ -284,8 +280,8 @@ std::vector<std::string> StaleReasons(const SavedPlan& plan, const CurrentState&
     changed(then, now);
   }
   if (plan.engine_instance != current.engine_instance) {
-    reasons.push_back("engine instance differs: the plan was made against " +
-                      plan.engine_instance + ", the engine is now " + current.engine_instance);
+    reasons.push_back("engine instance differs: the plan was made against " + plan.engine_instance +
+                      ", the engine is now " + current.engine_instance);
   }
   for (const auto& stack : plan.changeset.stacks) {
     auto record = current.records.find(stack.stack_name);
@@ -294,8 +290,8 @@ std::vector<std::string> StaleReasons(const SavedPlan& plan, const CurrentState&
     int64_t revision = live_record ? record->second.revision : 0;
     if (revision != stack.record_revision) {
       reasons.push_back("stack " + stack.stack_name + " was changed since the plan (revision " +
-                        std::to_string(stack.record_revision) + " -> " +
-                        std::to_string(revision) + ")");
+                        std::to_string(stack.record_revision) + " -> " + std::to_string(revision) +
+                        ")");
     }
     if (live_record && !record->second.open_apply.empty()) {
       reasons.push_back("stack " + stack.stack_name + " has an unfinished apply (" +

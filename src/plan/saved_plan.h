@@ -44,9 +44,9 @@ struct TouchedResource {
   std::string stack;  // the project's stack name
   std::string logical_id;
   std::string type;
-  std::string physical_id;  // the current one, else the one it will take ("" if not known)
-  std::string record;       // RecordDigest of its record; "" when it has none
-  std::string fingerprint;  // LiveFingerprint, or "absent"
+  std::string physical_id;    // the current one, else the one it will take ("" if not known)
+  std::string record;         // RecordDigest of its record; "" when it has none
+  std::string fingerprint;    // LiveFingerprint, or "absent"
   Value live = Value::Map();  // normalised observed live properties (empty when absent)
 };
 

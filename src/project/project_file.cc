@@ -59,7 +59,8 @@ Stage ReadStage(const Document& doc, const Node& name, const Node& node) {
       if (value == nullptr || !value->IsScalar()) return std::nullopt;
       char* end = nullptr;
       double parsed = std::strtod(value->scalar().c_str(), &end);
-      if (end == value->scalar().c_str() || *end != '\0') return std::nullopt;  // the schema says why
+      if (end == value->scalar().c_str() || *end != '\0')
+        return std::nullopt;  // the schema says why
       return parsed;
     };
     stage.usage = {number("recordsPerSecond"), number("averageRecordBytes"), number("storedGB"),

@@ -24,8 +24,8 @@ struct StackEntry {
 
 // What a stage expects to carry, for plan's cost estimate; unset terms are not estimated.
 struct StageUsage {
-  std::optional<double> records_per_second, average_record_bytes, stored_gb,
-      invocations_per_second, seconds_per_invocation;
+  std::optional<double> records_per_second, average_record_bytes, stored_gb, invocations_per_second,
+      seconds_per_invocation;
 };
 
 struct Stage {

@@ -40,12 +40,18 @@ Result<FaultRule> ParseRule(std::string_view text) {
   FaultRule rule;
   rule.text = std::string(text);
   const std::string& operation = parts[0];
-  if (operation == "read") rule.operation = FaultOperation::kRead;
-  else if (operation == "create") rule.operation = FaultOperation::kCreate;
-  else if (operation == "update") rule.operation = FaultOperation::kUpdate;
-  else if (operation == "delete") rule.operation = FaultOperation::kDelete;
-  else if (operation == "*") rule.operation = FaultOperation::kAny;
-  else return bad("unknown operation '" + operation + "' (read, create, update, delete or *)");
+  if (operation == "read")
+    rule.operation = FaultOperation::kRead;
+  else if (operation == "create")
+    rule.operation = FaultOperation::kCreate;
+  else if (operation == "update")
+    rule.operation = FaultOperation::kUpdate;
+  else if (operation == "delete")
+    rule.operation = FaultOperation::kDelete;
+  else if (operation == "*")
+    rule.operation = FaultOperation::kAny;
+  else
+    return bad("unknown operation '" + operation + "' (read, create, update, delete or *)");
   rule.logical_id = parts[1];
   if (rule.logical_id.empty()) return bad("empty logical id (use * for any)");
   if (parts.size() == 4 && parts[2] != "*") {
@@ -84,8 +90,9 @@ Result<std::chrono::milliseconds> ParseFaultDuration(std::string_view text) {
   int64_t value = 0;
   auto parsed = std::from_chars(text.data(), text.data() + digits, value);
   if (digits == 0 || scale == 0 || parsed.ec != std::errc() || value > 86'400'000 / scale) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "'" + std::string(text) + "' is not a duration (digits then ms, s or m; at most a day)");
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        "'" + std::string(text) + "' is not a duration (digits then ms, s or m; at most a day)");
   }
   return std::chrono::milliseconds(value * scale);
 }
@@ -104,11 +111,16 @@ Result<FaultPlan> ParseFaultPlan(std::string_view spec) {
 
 const char* FaultOperationName(FaultOperation operation) {
   switch (operation) {
-    case FaultOperation::kRead: return "read";
-    case FaultOperation::kCreate: return "create";
-    case FaultOperation::kUpdate: return "update";
-    case FaultOperation::kDelete: return "delete";
-    case FaultOperation::kAny: return "*";
+    case FaultOperation::kRead:
+      return "read";
+    case FaultOperation::kCreate:
+      return "create";
+    case FaultOperation::kUpdate:
+      return "update";
+    case FaultOperation::kDelete:
+      return "delete";
+    case FaultOperation::kAny:
+      return "*";
   }
   return "*";
 }

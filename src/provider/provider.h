@@ -33,9 +33,9 @@ struct DataFacts {
   bool known = false;
   int64_t records = 0;  // streams: records currently retained (approximate)
   int64_t bytes = 0;
-  int64_t objects = 0;        // buckets
-  int64_t open_uploads = 0;   // buckets: multipart uploads in progress
-  bool at_least = false;      // counts are lower bounds (listing stopped early)
+  int64_t objects = 0;       // buckets
+  int64_t open_uploads = 0;  // buckets: multipart uploads in progress
+  bool at_least = false;     // counts are lower bounds (listing stopped early)
   bool empty() const { return records == 0 && bytes == 0 && objects == 0 && open_uploads == 0; }
 };
 
@@ -43,10 +43,10 @@ struct DataFacts {
 struct LiveState {
   bool exists = false;
   std::string physical_id;
-  Value properties = Value::Map();                    // observed properties only
-  std::map<std::string, Value> attributes;            // GetAtt names: "Arn"
-  std::vector<std::string> observed;                  // top-level property names read back
-  int64_t created_ms = 0;  // backend creation time; with `incarnation`, tells a recreated
+  Value properties = Value::Map();          // observed properties only
+  std::map<std::string, Value> attributes;  // GetAtt names: "Arn"
+  std::vector<std::string> observed;        // top-level property names read back
+  int64_t created_ms = 0;   // backend creation time; with `incarnation`, tells a recreated
   std::string incarnation;  //   resource from the original
 };
 

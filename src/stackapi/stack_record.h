@@ -46,13 +46,13 @@ struct ResourceRecord {
   std::string logical_id;
   std::string type;
   std::string physical_id;
-  std::string status;              // CREATE_COMPLETE, UPDATE_COMPLETE, DELETE_FAILED, ...
-  nlohmann::json properties;       // the resolved properties applied (Value::ToTaggedJson)
-  nlohmann::json attributes;       // {"Arn": "..."} (GetAtt names)
+  std::string status;                   // CREATE_COMPLETE, UPDATE_COMPLETE, DELETE_FAILED, ...
+  nlohmann::json properties;            // the resolved properties applied (Value::ToTaggedJson)
+  nlohmann::json attributes;            // {"Arn": "..."} (GetAtt names)
   std::vector<std::string> depends_on;  // logical ids in the same stack
-  std::string deletion_policy;     // "" (Delete), "Retain", "Delete"
-  int64_t created_ms = 0;          // the engine's creation time of the physical resource
-  std::string incarnation;         // tells a recreated resource from the original
+  std::string deletion_policy;          // "" (Delete), "Retain", "Delete"
+  int64_t created_ms = 0;               // the engine's creation time of the physical resource
+  std::string incarnation;              // tells a recreated resource from the original
 };
 
 struct OutputRecord {
@@ -69,10 +69,10 @@ struct TemplateRef {
 };
 
 struct StackRecord {
-  std::string name;     // the stack name: "streaming-pipeline-dev-data-sources"; route key
-  std::string project;  // "streaming-pipeline"
-  std::string stage;    // "dev"
-  std::string stack;    // the project's name for it: "data-sources"
+  std::string name;      // the stack name: "streaming-pipeline-dev-data-sources"; route key
+  std::string project;   // "streaming-pipeline"
+  std::string stage;     // "dev"
+  std::string stack;     // the project's name for it: "data-sources"
   int64_t revision = 0;  // the engine's; incremented by each PUT
   std::string status;    // CloudFormation's names: CREATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE...
   bool protected_stage = false;  // copied from the stage at each apply
@@ -115,8 +115,8 @@ struct JournalEntry {
   std::string type;        // op-*: its resource type
   std::string operation;   // op-*: create, update, delete
   std::string physical_id;
-  std::string status;      // CloudFormation event status: CREATE_IN_PROGRESS, ...
-  std::string reason;      // op-fail: the error; others: a note
+  std::string status;  // CloudFormation event status: CREATE_IN_PROGRESS, ...
+  std::string reason;  // op-fail: the error; others: a note
   nlohmann::json detail = nlohmann::json::object();  // properties, state, digests...
 };
 

@@ -113,8 +113,8 @@ TEST_F(ExecutorTest, CreatesInDependencyOrderAndRecordsEachResource) {
   EXPECT_EQ(Ops("op-end"), (std::vector<std::string>{"create:A", "create:B", "create:C"}));
   ASSERT_EQ(result.record.resources.size(), 3u);
   EXPECT_EQ(result.record.resources["B"].physical_id, "b");
-  EXPECT_EQ(result.record.resources["B"].attributes["Arn"], "arn:streamform:fake:::" +
-                                                                std::string(kType) + "/b");
+  EXPECT_EQ(result.record.resources["B"].attributes["Arn"],
+            "arn:streamform:fake:::" + std::string(kType) + "/b");
   EXPECT_EQ(result.record.status, "CREATE_COMPLETE");
   EXPECT_EQ(result.operations_done, 3u);
   // Every op-begin is journaled before its op-end.
@@ -151,8 +151,8 @@ TEST_F(ExecutorTest, FailureRollsBackCompletedCreates) {
   EXPECT_EQ(result.record.status, "ROLLBACK_COMPLETE");
   // fail-after created C although its call failed: rollback deletes it too, then B and A,
   // newest first.
-  EXPECT_EQ(Ops("op-end"), (std::vector<std::string>{"create:A", "create:B", "delete:C",
-                                                     "delete:B", "delete:A"}));
+  EXPECT_EQ(Ops("op-end"),
+            (std::vector<std::string>{"create:A", "create:B", "delete:C", "delete:B", "delete:A"}));
   EXPECT_EQ(fake_->size(), 0u);
 }
 
@@ -252,8 +252,8 @@ TEST_F(ExecutorTest, RemovalsRunAfterEverythingElseInReverseDependencyOrder) {
   stack_.resources.push_back(Change("D", Action::kAdd, Props("d", 1)));
   auto result = Run(record);
   ASSERT_EQ(result.outcome, Outcome::kComplete) << result.error;
-  EXPECT_EQ(Ops("op-end"), (std::vector<std::string>{"create:D", "delete:C", "delete:B",
-                                                     "delete:A"}));
+  EXPECT_EQ(Ops("op-end"),
+            (std::vector<std::string>{"create:D", "delete:C", "delete:B", "delete:A"}));
   EXPECT_EQ(result.record.resources.size(), 1u);
 }
 
@@ -336,8 +336,8 @@ TEST_F(ExecutorTest, AJournalThatCannotBeWrittenStopsTheApply) {
 // --- Folding an interrupted apply. ---
 
 stackapi::JournalEntry Entry(const std::string& kind, const std::string& operation,
-                             const std::string& id, const std::string& physical_id,
-                             int64_t time_ms, nlohmann::json detail = nlohmann::json::object()) {
+                             const std::string& id, const std::string& physical_id, int64_t time_ms,
+                             nlohmann::json detail = nlohmann::json::object()) {
   stackapi::JournalEntry entry;
   entry.kind = kind;
   entry.apply_id = "a-1";
@@ -359,13 +359,16 @@ TEST(JournalFoldTest, EndedOperationsMoveTheRecordAndOpenOnesAreInDoubt) {
   created.physical_id = "new";
   created.attributes["Arn"] = Value::String("arn:new");
   std::vector<stackapi::JournalEntry> entries = {
-      Entry("op-begin", "create", "New", "new", 100, {{"properties", Props("new", 1).ToTaggedJson()}}),
+      Entry("op-begin", "create", "New", "new", 100,
+            {{"properties", Props("new", 1).ToTaggedJson()}}),
       Entry("op-end", "create", "New", "new", 101, {{"state", StateToJson(created)}}),
       Entry("op-begin", "delete", "Gone", "gone", 102),
       Entry("op-end", "delete", "Gone", "gone", 103),
-      Entry("op-begin", "update", "Grown", "grown", 104, {{"after", Props("grown", 2).ToTaggedJson()}}),
+      Entry("op-begin", "update", "Grown", "grown", 104,
+            {{"after", Props("grown", 2).ToTaggedJson()}}),
       Entry("op-end", "update", "Grown", "grown", 105, {{"state", StateToJson(created)}}),
-      Entry("op-begin", "create", "Doubt", "doubt", 106, {{"properties", Props("doubt", 1).ToTaggedJson()}}),
+      Entry("op-begin", "create", "Doubt", "doubt", 106,
+            {{"properties", Props("doubt", 1).ToTaggedJson()}}),
   };
   stackapi::JournalEntry other = entries.front();
   other.apply_id = "a-0";  // another apply's entry is skipped

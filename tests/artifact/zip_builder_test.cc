@@ -42,10 +42,12 @@ std::map<std::string, std::pair<int, std::string>> Entries(const std::string& zi
 class ZipBuilderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Write(fs::path(dir_.path()) / "code/app.py", "def lambda_handler(event, context):\n    return 1\n");
+    Write(fs::path(dir_.path()) / "code/app.py",
+          "def lambda_handler(event, context):\n    return 1\n");
     Write(fs::path(dir_.path()) / "code/lib/util.py", "X = 1\n");
     Write(fs::path(dir_.path()) / "code/bootstrap", "#!/bin/sh\n");
-    fs::permissions(fs::path(dir_.path()) / "code/bootstrap", fs::perms::owner_exec, fs::perm_options::add);
+    fs::permissions(fs::path(dir_.path()) / "code/bootstrap", fs::perms::owner_exec,
+                    fs::perm_options::add);
   }
   std::string code() const { return (fs::path(dir_.path()) / "code").string(); }
   testing_support::TempDir dir_;
@@ -56,7 +58,8 @@ TEST_F(ZipBuilderTest, TheSameContentsGiveTheSameBytes) {
   ASSERT_TRUE(first) << first.error().message;
   // Touch every file (new times) and add a byte-code cache: nothing that matters changed.
   Write(fs::path(dir_.path()) / "code/__pycache__/app.cpython-311.pyc", "cache");
-  Write(fs::path(dir_.path()) / "code/app.py", "def lambda_handler(event, context):\n    return 1\n");
+  Write(fs::path(dir_.path()) / "code/app.py",
+        "def lambda_handler(event, context):\n    return 1\n");
   auto second = ZipDirectory(code());
   ASSERT_TRUE(second);
   EXPECT_EQ(first->bytes, second->bytes);
@@ -93,7 +96,8 @@ TEST_F(ZipBuilderTest, RefusesLinksMissingDirectoriesAndOversizedCode) {
   EXPECT_NE(linked.error().message.find("symbolic link"), std::string::npos);
   fs::remove(fs::path(dir_.path()) / "code/passwd");
 
-  EXPECT_EQ(ZipDirectory((fs::path(dir_.path()) / "nowhere").string()).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(ZipDirectory((fs::path(dir_.path()) / "nowhere").string()).error().code,
+            ErrorCode::kNotFound);
   auto big = ZipDirectory(code(), 10);
   ASSERT_FALSE(big);
   EXPECT_NE(big.error().message.find("Lambda allows 10"), std::string::npos);

@@ -90,13 +90,14 @@ Changeset Mixed() {
   replace.forced_by = {"/Name"};
   replace.delete_first = true;
   replace.data_impact = "the stream is recreated empty: 48,210 records in 2 shards are lost";
-  auto name = Property("/Name", Str("streaming-pipeline-dev-stream"),
-                       Str("streaming-pipeline-dev-events"));
+  auto name =
+      Property("/Name", Str("streaming-pipeline-dev-stream"), Str("streaming-pipeline-dev-events"));
   name.forces = Replacement::kTrue;
   name.reason = "createOnlyProperties";
   replace.properties = {name};
-  replace.attributes = {Property("/Arn", Str("arn:aws:kinesis:us-east-1:000000000000:stream/"
-                                             "streaming-pipeline-dev-stream"),
+  replace.attributes = {Property("/Arn",
+                                 Str("arn:aws:kinesis:us-east-1:000000000000:stream/"
+                                     "streaming-pipeline-dev-stream"),
                                  Value::Unknown("Stream.Arn"))};
   stream.resources.push_back(replace);
 
@@ -120,17 +121,18 @@ Changeset Mixed() {
 
   auto add = Resource("data-sources", "OutputBucket", "AWS::S3::Bucket", Action::kAdd);
   add.new_physical_id = "streaming-pipeline-dev-output";
-  add.desired = Value::Map({{"BucketName", Str("streaming-pipeline-dev-output")},
-                            {"Tags", Value::List({Value::Map({{"Key", Str("stage")},
-                                                              {"Value", Str("dev")}})})}});
+  add.desired = Value::Map(
+      {{"BucketName", Str("streaming-pipeline-dev-output")},
+       {"Tags", Value::List({Value::Map({{"Key", Str("stage")}, {"Value", Str("dev")}})})}});
   data.resources.push_back(add);
   data.unchanged = 2;
-  data.outputs = {{"StreamArn", "streaming-pipeline-dev-StreamArn",
-                   Str("arn:aws:kinesis:us-east-1:000000000000:stream/streaming-pipeline-dev-stream"),
-                   Value::Unknown("Stream.Arn")}};
+  data.outputs = {
+      {"StreamArn", "streaming-pipeline-dev-StreamArn",
+       Str("arn:aws:kinesis:us-east-1:000000000000:stream/streaming-pipeline-dev-stream"),
+       Value::Unknown("Stream.Arn")}};
 
-  changeset.drift = {{"stream", "Events", "/RetentionPeriodHours", Num("24"), Num("24"), Num("48"),
-                      "reverted"}};
+  changeset.drift = {
+      {"stream", "Events", "/RetentionPeriodHours", Num("24"), Num("24"), Num("48"), "reverted"}};
   changeset.cost.monthly_before = 21.90;
   changeset.cost.monthly_after = 43.80;
   changeset.cost.notes = {"not estimated: S3 storage (no stored_gb in the stage's usage)"};
@@ -148,9 +150,10 @@ TEST(ChangesetView, AddsOnly) {
   Changeset changeset = Base();
   auto stream = Resource("stream", "Stream", "AWS::Kinesis::Stream", Action::kAdd);
   stream.new_physical_id = "streaming-pipeline-dev-stream";
-  stream.desired = Value::Map({{"Name", Str("streaming-pipeline-dev-stream")},
-                               {"ShardCount", Num("2")},
-                               {"StreamModeDetails", Value::Map({{"StreamMode", Str("PROVISIONED")}})}});
+  stream.desired =
+      Value::Map({{"Name", Str("streaming-pipeline-dev-stream")},
+                  {"ShardCount", Num("2")},
+                  {"StreamModeDetails", Value::Map({{"StreamMode", Str("PROVISIONED")}})}});
   changeset.stacks[1].resources.push_back(stream);
   auto bucket = Resource("data-sources", "OutputBucket", "AWS::S3::Bucket", Action::kAdd);
   bucket.desired = Value::Map({{"BucketName", Value::Unknown("Fn::Sub")}});
@@ -201,11 +204,10 @@ TEST(ChangesetView, DriftThreeWay) {
   modify.steps = {{"UpdateShardCount 4 -> 2", Value()}};
   changeset.stacks[1].resources.push_back(modify);
   changeset.stacks[0].unchanged = 1;
-  changeset.drift = {
-      {"stream", "Stream", "/ShardCount", Num("2"), Num("2"), Num("4"), "reverted"},
-      {"data-sources", "OutputBucket", "/Tags", std::nullopt,
-       Value::List({Value::Map({{"Key", Str("team")}, {"Value", Str("data")}})}), std::nullopt,
-       "not checked"}};
+  changeset.drift = {{"stream", "Stream", "/ShardCount", Num("2"), Num("2"), Num("4"), "reverted"},
+                     {"data-sources", "OutputBucket", "/Tags", std::nullopt,
+                      Value::List({Value::Map({{"Key", Str("team")}, {"Value", Str("data")}})}),
+                      std::nullopt, "not checked"}};
   changeset.cost.monthly_before = 43.80;
   changeset.cost.monthly_after = 21.90;
   ExpectGolden("drift", Render(changeset, {false, "dev", false}));

@@ -45,8 +45,9 @@ TEST(CostTable, ProvisionedShardHours) {
   auto cost = ProvisionedStream("2");
   EXPECT_NEAR(cost.usd, 21.90, 1e-9);
   EXPECT_TRUE(HasNote(cost, "2 shards x 730 h x $0.015 per shard-hour = $21.90"));
-  EXPECT_TRUE(HasNote(cost, "not estimated: PUT payload units (no records_per_second and "
-                            "average_record_bytes in the stage's usage)"));
+  EXPECT_TRUE(HasNote(cost,
+                      "not estimated: PUT payload units (no records_per_second and "
+                      "average_record_bytes in the stage's usage)"));
 }
 
 TEST(CostTable, ShardCountAsStringIsANumber) {
@@ -60,8 +61,8 @@ TEST(CostTable, ExtendedRetentionAbove24Hours) {
   // shards 2 x 730 x 0.015 = 21.90; retention 2 x 730 x 0.020 = 29.20; sum 51.10
   auto cost = ProvisionedStream("2", "48");
   EXPECT_NEAR(cost.usd, 51.10, 1e-9);
-  EXPECT_TRUE(HasNote(cost,
-                      "extended retention (48 h): 2 shards x 730 h x $0.02 per shard-hour = $29.20"));
+  EXPECT_TRUE(
+      HasNote(cost, "extended retention (48 h): 2 shards x 730 h x $0.02 per shard-hour = $29.20"));
 }
 
 TEST(CostTable, RetentionOf24HoursIsIncluded) {
@@ -112,19 +113,21 @@ TEST(CostTable, OnDemandStreamHours) {
 }
 
 TEST(CostTable, UnknownShardCountIsNotEstimated) {
-  auto cost = EstimateMonthlyCost("AWS::Kinesis::Stream",
-                                  Props({{"ShardCount", Value::Unknown("Param.Shards")}}),
-                                  "us-east-1", {});
+  auto cost =
+      EstimateMonthlyCost("AWS::Kinesis::Stream",
+                          Props({{"ShardCount", Value::Unknown("Param.Shards")}}), "us-east-1", {});
   EXPECT_EQ(cost.usd, 0);
-  EXPECT_TRUE(HasNote(cost, "not estimated: shard-hours and extended retention (ShardCount is "
-                            "known after apply)"));
+  EXPECT_TRUE(HasNote(cost,
+                      "not estimated: shard-hours and extended retention (ShardCount is "
+                      "known after apply)"));
 }
 
 TEST(CostTable, MissingShardCountIsNotEstimated) {
   auto cost = Estimate("AWS::Kinesis::Stream", {});
   EXPECT_EQ(cost.usd, 0);
-  EXPECT_TRUE(HasNote(cost, "not estimated: shard-hours and extended retention (ShardCount is "
-                            "not set)"));
+  EXPECT_TRUE(HasNote(cost,
+                      "not estimated: shard-hours and extended retention (ShardCount is "
+                      "not set)"));
 }
 
 TEST(CostTable, FirehoseIngestionRoundsRecordsUpTo5KB) {
@@ -159,10 +162,12 @@ TEST(CostTable, LambdaRequestsAndDuration) {
   auto cost = EstimateMonthlyCost("AWS::Lambda::Function", Props({{"MemorySize", Num("256")}}),
                                   "us-east-1", usage);
   EXPECT_NEAR(cost.usd, 5.256 + 1314000 * 0.0000166667, 1e-9);
-  EXPECT_TRUE(HasNote(cost, "Lambda requests: 10 invocations/s x 2,628,000 s = 26,280,000 "
-                            "requests x $0.20 per million = $5.26"));
-  EXPECT_TRUE(HasNote(cost, "Lambda duration: 26,280,000 requests x 0.2 s x 256 MB = "
-                            "1,314,000 GB-s x $0.0000166667 per GB-second = $21.90"));
+  EXPECT_TRUE(HasNote(cost,
+                      "Lambda requests: 10 invocations/s x 2,628,000 s = 26,280,000 "
+                      "requests x $0.20 per million = $5.26"));
+  EXPECT_TRUE(HasNote(cost,
+                      "Lambda duration: 26,280,000 requests x 0.2 s x 256 MB = "
+                      "1,314,000 GB-s x $0.0000166667 per GB-second = $21.90"));
 }
 
 TEST(CostTable, LambdaMemoryDefaultsTo128MB) {
@@ -172,8 +177,9 @@ TEST(CostTable, LambdaMemoryDefaultsTo128MB) {
   // 657,000 GB-s x 0.0000166667 = 10.95002190; requests 5.256
   auto cost = Estimate("AWS::Lambda::Function", usage);
   EXPECT_NEAR(cost.usd, 5.256 + 657000 * 0.0000166667, 1e-9);
-  EXPECT_TRUE(HasNoteStartingWith(cost, "Lambda duration: 26,280,000 requests x 0.2 s x 128 MB "
-                                        "(default) = 657,000 GB-s"));
+  EXPECT_TRUE(HasNoteStartingWith(cost,
+                                  "Lambda duration: 26,280,000 requests x 0.2 s x 128 MB "
+                                  "(default) = 657,000 GB-s"));
 }
 
 TEST(CostTable, LambdaWithoutDurationEstimatesRequestsOnly) {
@@ -181,8 +187,9 @@ TEST(CostTable, LambdaWithoutDurationEstimatesRequestsOnly) {
   usage.invocations_per_second = 1;
   auto cost = Estimate("AWS::Lambda::Function", usage);
   EXPECT_NEAR(cost.usd, 2.628 * 0.20, 1e-9);
-  EXPECT_TRUE(HasNote(cost, "not estimated: Lambda duration (no seconds_per_invocation in the "
-                            "stage's usage)"));
+  EXPECT_TRUE(HasNote(cost,
+                      "not estimated: Lambda duration (no seconds_per_invocation in the "
+                      "stage's usage)"));
 }
 
 TEST(CostTable, S3StandardStorage) {

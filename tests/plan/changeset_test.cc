@@ -35,11 +35,12 @@ Changeset Sample() {
   change.properties.push_back({"/Name", Value::String("streaming-pipeline-dev-stream"),
                                Value::String("streaming-pipeline-dev-events"), Replacement::kTrue,
                                "template", "createOnlyProperties"});
-  change.properties.push_back({"/Tags", std::nullopt, Value::Unknown("Bucket.Arn"),
-                               Replacement::kFalse, "template", ""});
+  change.properties.push_back(
+      {"/Tags", std::nullopt, Value::Unknown("Bucket.Arn"), Replacement::kFalse, "template", ""});
   change.attributes.push_back({"/Arn", Value::String("arn:aws:kinesis:eu-west-1:1:stream/s"),
                                Value::Unknown("Stream.Arn"), Replacement::kFalse, "template", ""});
-  change.steps.push_back({"UpdateShardCount 2 -> 4", Value::Map({{"ShardCount", Value::Number("4")}})});
+  change.steps.push_back(
+      {"UpdateShardCount 2 -> 4", Value::Map({{"ShardCount", Value::Number("4")}})});
   change.data_impact = "unknown";
   change.depends_on = {"Bucket"};
   change.desired = Value::Map({{"Name", Value::String("streaming-pipeline-dev-events")},
@@ -52,8 +53,8 @@ Changeset Sample() {
   changeset.stacks.push_back(stack);
   changeset.drift.push_back({"stream", "Stream", "/ShardCount", Value::Number("2"),
                              Value::Number("2"), Value::Number("4"), "reverted"});
-  changeset.drift.push_back({"stream", "Bucket", "/Tags", std::nullopt, Value::List(),
-                             std::nullopt, "not checked"});
+  changeset.drift.push_back(
+      {"stream", "Bucket", "/Tags", std::nullopt, Value::List(), std::nullopt, "not checked"});
   changeset.cost.monthly_before = 10.95;
   changeset.cost.monthly_after = 21.9;
   changeset.cost.price_table = "us-east-1 list prices of 2026-11-22";
@@ -70,8 +71,8 @@ nlohmann::json Golden() {
 }
 
 TEST(ChangesetTest, NamesRoundTrip) {
-  for (Action action : {Action::kNoOp, Action::kAdd, Action::kModify, Action::kReplace,
-                        Action::kRemove}) {
+  for (Action action :
+       {Action::kNoOp, Action::kAdd, Action::kModify, Action::kReplace, Action::kRemove}) {
     EXPECT_EQ(ParseAction(ToString(action)).value(), action);
   }
   for (Replacement r : {Replacement::kFalse, Replacement::kConditional, Replacement::kTrue})

@@ -68,9 +68,9 @@ Value Props(std::vector<Value::Member> members) { return Value::Map(std::move(me
 
 TEST_F(DiffTest, UnknownCreateOnlyValueIsAConditionalReplacement) {
   Value applied = Props({{"Name", Value::String("thing-1")}, {"Size", Value::Number("1")}});
-  ResourceDiff diff = Run(Props({{"Name", Value::Unknown("Other.Name")},
-                                 {"Size", Value::Number("1")}}),
-                          applied, applied);
+  ResourceDiff diff =
+      Run(Props({{"Name", Value::Unknown("Other.Name")}, {"Size", Value::Number("1")}}), applied,
+          applied);
   EXPECT_EQ(diff.change.action, Action::kModify);
   EXPECT_EQ(diff.change.replacement, Replacement::kConditional);
   EXPECT_EQ(diff.change.forced_by, std::vector<std::string>{"/Name"});
@@ -94,7 +94,8 @@ TEST_F(DiffTest, CreateOnlyWithAKnownValueReplaces) {
   EXPECT_EQ(diff.change.action, Action::kReplace);
   EXPECT_EQ(diff.change.new_physical_id, "thing-2");
   ASSERT_EQ(diff.change.attributes.size(), 1u);
-  EXPECT_EQ(diff.change.attributes[0].after->AsString(), "arn:streamform:fake:::Test::Thing/thing-2");
+  EXPECT_EQ(diff.change.attributes[0].after->AsString(),
+            "arn:streamform:fake:::Test::Thing/thing-2");
 }
 
 TEST_F(DiffTest, UnobservedPropertiesCompareWithTheRecord) {

@@ -30,24 +30,27 @@ TEST(NormalizeTest, ScalarsTakeTheSchemasTypes) {
                  .Find("ObjectLockEnabled"),
             Value::Bool(true));
   // A string property takes numbers as their text.
-  Value tags = Normalize(&Stream(), Value::Map({{"Tags", Value::List({Value::Map(
-                                                             {{"Key", Value::String("n")},
+  Value tags =
+      Normalize(&Stream(),
+                Value::Map({{"Tags", Value::List({Value::Map({{"Key", Value::String("n")},
                                                               {"Value", Value::Number("7")}})})}}));
   EXPECT_EQ(tags.Find("Tags")->items()[0], Tag("n", "7"));
 }
 
 TEST(NormalizeTest, UnorderedArraysCompareAsMultisets) {
-  Value one = Normalize(&Stream(), Value::Map({{"Tags", Value::List({Tag("b", "2"), Tag("a", "1")})}}));
-  Value two = Normalize(&Stream(), Value::Map({{"Tags", Value::List({Tag("a", "1"), Tag("b", "2")})}}));
+  Value one =
+      Normalize(&Stream(), Value::Map({{"Tags", Value::List({Tag("b", "2"), Tag("a", "1")})}}));
+  Value two =
+      Normalize(&Stream(), Value::Map({{"Tags", Value::List({Tag("a", "1"), Tag("b", "2")})}}));
   EXPECT_EQ(one, two);
   EXPECT_EQ(one.Find("Tags")->items()[0], Tag("a", "1"));  // ordered by Key
   Value three = Normalize(&Stream(), Value::Map({{"Tags", Value::List({Tag("a", "1")})}}));
   EXPECT_NE(one, three);
   // Ordered arrays keep their order.
   auto config = [](const std::string& first, const std::string& second) {
-    return Value::Map({{"AnalyticsConfigurations",
-                        Value::List({Value::Map({{"Id", Value::String(first)}}),
-                                     Value::Map({{"Id", Value::String(second)}})})}});
+    return Value::Map(
+        {{"AnalyticsConfigurations", Value::List({Value::Map({{"Id", Value::String(first)}}),
+                                                  Value::Map({{"Id", Value::String(second)}})})}});
   };
   EXPECT_NE(Normalize(&Bucket(), config("x", "y")), Normalize(&Bucket(), config("y", "x")));
 }
@@ -58,10 +61,10 @@ TEST(NormalizeTest, AbsentPropertiesTakeTheirSchemaDefault) {
   EXPECT_EQ(*normalized.Find("StreamModeDetails"),
             Value::Map({{"StreamMode", Value::String("PROVISIONED")}}));
   EXPECT_EQ(normalized,
-            Normalize(&Stream(), Value::Map({{"ShardCount", Value::Number("1")},
-                                             {"StreamModeDetails",
-                                              Value::Map({{"StreamMode",
-                                                           Value::String("PROVISIONED")}})}})));
+            Normalize(&Stream(),
+                      Value::Map({{"ShardCount", Value::Number("1")},
+                                  {"StreamModeDetails",
+                                   Value::Map({{"StreamMode", Value::String("PROVISIONED")}})}})));
   Value plain = Normalize(&Stream(), Value::Map(), {.fill_defaults = false});
   EXPECT_EQ(plain.Find("StreamModeDetails"), nullptr);
 
@@ -70,7 +73,8 @@ TEST(NormalizeTest, AbsentPropertiesTakeTheirSchemaDefault) {
       "Hours": {"type": "integer", "default": 24}, "Name": {"type": "string"}}})"});
   ASSERT_TRUE(registry.has_value());
   const ResourceSchema* thing = registry->Find("Test::Thing");
-  EXPECT_EQ(Normalize(thing, Value::Map()), Normalize(thing, Value::Map({{"Hours", Value::String("24")}})));
+  EXPECT_EQ(Normalize(thing, Value::Map()),
+            Normalize(thing, Value::Map({{"Hours", Value::String("24")}})));
 }
 
 TEST(NormalizeTest, ReadOnlyPropertiesLeaveTheDesiredSide) {

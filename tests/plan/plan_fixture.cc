@@ -105,9 +105,10 @@ void PlanFixture::WriteProject(const std::vector<std::pair<std::string, std::str
       "stacks:\n";
   for (const auto& [name, file] : stacks)
     text += "  - {name: " + name + ", template: " + file + "}\n";
-  text += "stages:\n  dev: {gitRef: HEAD, protected: " + std::string(dev_protected ? "true" : "false") +
-          ", commonParameters: {Stage: dev}}\n"
-          "  prod: {gitRef: main, protected: true, commonParameters: {Stage: prod}}\n";
+  text +=
+      "stages:\n  dev: {gitRef: HEAD, protected: " + std::string(dev_protected ? "true" : "false") +
+      ", commonParameters: {Stage: dev}}\n"
+      "  prod: {gitRef: main, protected: true, commonParameters: {Stage: prod}}\n";
   Write("streamform.yaml", text);
   Diagnostics load;
   auto loaded = LoadProject(directory, load);

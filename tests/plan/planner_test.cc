@@ -129,9 +129,9 @@ TEST_F(PlannerTest, ApplyThenPlanShowsNoChangesForAStream) {
   // The engine reports tags in its own order and the defaults the template leaves out.
   fixture.streams().fake().SetLiveProperty(
       "demo-dev-stream", "Tags",
-      Value::List({Value::Map({{"Key", Value::String("stage")}, {"Value", Value::String("dev")}}),
-                   Value::Map({{"Key", Value::String("project")},
-                               {"Value", Value::String("demo")}})}));
+      Value::List(
+          {Value::Map({{"Key", Value::String("stage")}, {"Value", Value::String("dev")}}),
+           Value::Map({{"Key", Value::String("project")}, {"Value", Value::String("demo")}})}));
   fixture.streams().fake().SetLiveProperty(
       "demo-dev-stream", "StreamModeDetails",
       Value::Map({{"StreamMode", Value::String("PROVISIONED")}}));
@@ -239,9 +239,8 @@ TEST_F(PlannerTest, ChangeThatCannotBeMadeInPlaceReplacesDeleteFirst) {
   fixture.Write("stream.yaml", kStream);
   fixture.WriteProject({{"stream", "stream.yaml"}});
   fixture.Converge();
-  fixture.Write("stream.yaml",
-                Replace(kStream, "      ShardCount: !Ref ShardCount\n",
-                        "      StreamModeDetails: {StreamMode: ON_DEMAND}\n"));
+  fixture.Write("stream.yaml", Replace(kStream, "      ShardCount: !Ref ShardCount\n",
+                                       "      StreamModeDetails: {StreamMode: ON_DEMAND}\n"));
   PlanResult result = Plan();
   const ResourceChange* stream = FindChange(result.changeset, "Stream");
   ASSERT_NE(stream, nullptr);
@@ -320,7 +319,8 @@ TEST_F(PlannerTest, MappingUpdatesKeepCheckpointsAndReplacementsSayTheyLoseThem)
   StreamArn:
     Value: !GetAtt Stream.Arn
     Export: {Name: !Sub "demo-${Stage}-StreamArn"}
-)", "");
+)",
+                 "");
   fixture.Write("stream.yaml", text);
   fixture.WriteProject({{"stream", "stream.yaml"}});
   fixture.Converge();
@@ -333,8 +333,8 @@ TEST_F(PlannerTest, MappingUpdatesKeepCheckpointsAndReplacementsSayTheyLoseThem)
   EXPECT_EQ(modify->action, Action::kModify);
   EXPECT_EQ(modify->data_impact, "checkpoints kept: processing continues where it stopped");
 
-  fixture.Write("stream.yaml", Replace(text, "StartingPosition: LATEST",
-                                       "StartingPosition: TRIM_HORIZON"));
+  fixture.Write("stream.yaml",
+                Replace(text, "StartingPosition: LATEST", "StartingPosition: TRIM_HORIZON"));
   PlanResult replaced = Plan();
   const ResourceChange* replace = FindChange(replaced.changeset, "Mapping");
   ASSERT_NE(replace, nullptr);
@@ -350,10 +350,10 @@ TEST_F(PlannerTest, ResourceDroppedFromTheTemplateIsRemoved) {
   fixture.Write("buckets.yaml", kBucket);
   fixture.WriteProject({{"buckets", "buckets.yaml"}});
   fixture.Converge();
-  fixture.Write("buckets.yaml",
-                Replace(kBucket, "  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n"
-                                 "      BucketName: !Sub \"demo-${Stage}-logs\"\n",
-                        ""));
+  fixture.Write("buckets.yaml", Replace(kBucket,
+                                        "  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+                                        "      BucketName: !Sub \"demo-${Stage}-logs\"\n",
+                                        ""));
   PlanResult result = Plan();
   const ResourceChange* logs = FindChange(result.changeset, "Logs");
   ASSERT_NE(logs, nullptr);
@@ -408,8 +408,9 @@ Resources:
   fixture.WriteProject({{"streams", "streams.yaml"}});
   fixture.Converge();
   ASSERT_TRUE(Plan().changeset.summary.empty());
-  fixture.Write("streams.yaml", Replace(text, "      ShardCount: 1\n  Copy",
-                                        "      StreamModeDetails: {StreamMode: ON_DEMAND}\n  Copy"));
+  fixture.Write("streams.yaml",
+                Replace(text, "      ShardCount: 1\n  Copy",
+                        "      StreamModeDetails: {StreamMode: ON_DEMAND}\n  Copy"));
   PlanResult result = Plan();
   const ResourceChange* source = FindChange(result.changeset, "Source");
   ASSERT_NE(source, nullptr);
@@ -550,12 +551,14 @@ TEST_F(PlannerTest, ThousandResourcesArePlannedQuickly) {
   fixture.WriteProject({{"many", "many.yaml"}});
   auto start = std::chrono::steady_clock::now();
   PlanResult first = Plan();
-  auto first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  auto first_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
   EXPECT_EQ(first.changeset.summary.add, 1000u);
   fixture.Apply(first);
   start = std::chrono::steady_clock::now();
   PlanResult second = Plan();
-  auto second_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  auto second_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
   EXPECT_TRUE(second.changeset.summary.empty());
   EXPECT_EQ(second.changeset.summary.unchanged, 1000u);
   std::printf("[ timing ] plan of 1,000 new resources: %.1f ms; of 1,000 unchanged: %.1f ms\n",

@@ -68,8 +68,8 @@ std::unique_ptr<Backend> LocalStream() {
   auto backend = std::make_unique<Backend>();
   backend->engine = std::make_unique<testing::LocalEngine>();
   const auto& engine = *backend->engine;
-  backend->provider = std::make_unique<KinesisStreamProvider>(engine.endpoint(),
-                                                              engine.credentials(), engine.region());
+  backend->provider = std::make_unique<KinesisStreamProvider>(
+      engine.endpoint(), engine.credentials(), engine.region());
   return backend;
 }
 
@@ -78,8 +78,8 @@ std::unique_ptr<Backend> LocalBucket() {
   backend->kind = Kind::kBucket;
   backend->engine = std::make_unique<testing::LocalEngine>();
   const testing::LocalEngine* engine = backend->engine.get();
-  backend->provider = std::make_unique<S3BucketProvider>(engine->endpoint(),
-                                                         engine->credentials(), engine->region());
+  backend->provider = std::make_unique<S3BucketProvider>(engine->endpoint(), engine->credentials(),
+                                                         engine->region());
   backend->seed = [engine](const std::string& bucket, int objects) {
     auto s3 = engine->Client("s3");
     for (int i = 0; i < objects; ++i) {
@@ -110,8 +110,8 @@ class ConformanceTest : public ::testing::TestWithParam<Target> {
 
   // Properties for a new resource named `id`.
   Value Properties(const std::string& id) {
-    Value tags = Value::List({Value::Map({{"Key", Value::String("team")},
-                                          {"Value", Value::String("data")}})});
+    Value tags = Value::List(
+        {Value::Map({{"Key", Value::String("team")}, {"Value", Value::String("data")}})});
     if (kind() == Kind::kBucket)
       return Value::Map({{"BucketName", Value::String(id)}, {"Tags", tags}});
     return Value::Map({{"Name", Value::String(id)},
@@ -153,8 +153,7 @@ class ConformanceTest : public ::testing::TestWithParam<Target> {
       EXPECT_EQ(got->ToJson(), want->ToJson()) << name;
     }
     for (const auto& [name, value] : state.properties.members()) {
-      EXPECT_NE(std::find(state.observed.begin(), state.observed.end(), name),
-                state.observed.end())
+      EXPECT_NE(std::find(state.observed.begin(), state.observed.end(), name), state.observed.end())
           << name << " is reported but not listed as observed";
     }
   }
@@ -209,10 +208,10 @@ TEST_P(ConformanceTest, UpdateStepsReachTheTargetOneStepAtATime) {
   Value before = Properties(id);
   ASSERT_TRUE(Create(id, before));
   Value after = before;
-  after.Set("Tags", Value::List({Value::Map({{"Key", Value::String("owner")},
-                                             {"Value", Value::String("ops")}}),
-                                 Value::Map({{"Key", Value::String("zone")},
-                                             {"Value", Value::String("b")}})}));
+  after.Set(
+      "Tags",
+      Value::List({Value::Map({{"Key", Value::String("owner")}, {"Value", Value::String("ops")}}),
+                   Value::Map({{"Key", Value::String("zone")}, {"Value", Value::String("b")}})}));
   if (kind() == Kind::kStream) {
     after.Set("ShardCount", Value::Number("10"));
     after.Set("RetentionPeriodHours", Value::Number("72"));
@@ -333,9 +332,10 @@ TEST_P(ConformanceTest, ReadsTwoHundredResourcesInOneBatch) {
   ids.push_back(NewId());  // and one that does not exist
   auto start = std::chrono::steady_clock::now();
   auto results = provider().Read(ids);
-  auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-  std::cout << "[ timing ] " << GetParam().label << ": Read of " << ids.size()
-            << " resources in " << elapsed.count() << " ms\n";
+  auto elapsed =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  std::cout << "[ timing ] " << GetParam().label << ": Read of " << ids.size() << " resources in "
+            << elapsed.count() << " ms\n";
   start = std::chrono::steady_clock::now();
   auto again = provider().Read(ids);  // the clients' connections are open now
   elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);

@@ -178,10 +178,9 @@ TEST(CrashAfterTest, PerformsTheCallThenExits137) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     auto plan = ParseFaultPlan("create:Bucket:crash-after");
-    FaultInjectingProvider provider(
-        std::make_unique<S3BucketProvider>(engine.endpoint(), engine.credentials(),
-                                           engine.region()),
-        *plan);
+    FaultInjectingProvider provider(std::make_unique<S3BucketProvider>(
+                                        engine.endpoint(), engine.credentials(), engine.region()),
+                                    *plan);
     auto created = provider.Create(CreateOf("Bucket", bucket));
     ::_exit(created ? 1 : 2);  // not reached when the fault works
   }

@@ -51,15 +51,15 @@ TEST(FaultPlanTest, ErrorsNameTheRuleAndTheProblem) {
     const char* spec;
     const char* says;
   };
-  for (const Case& c : {Case{"make:X:fail-before", "unknown operation 'make'"},
-                        Case{"create:X:explode", "unknown action 'explode'"},
-                        Case{"create:X:0:fail-after", "'0' is not a call number"},
-                        Case{"create:X:two:fail-after", "'two' is not a call number"},
-                        Case{"create:X", "wrong number of"},
-                        Case{"create:X:1:2:hang", "wrong number of"},
-                        Case{"create::hang", "empty logical id"},
-                        Case{"update:*:delay=fast", "'fast' is not a duration"},
-                        Case{"create:A:hang;delete:B:oops", "fault rule 'delete:B:oops'"}}) {
+  for (const Case& c :
+       {Case{"make:X:fail-before", "unknown operation 'make'"},
+        Case{"create:X:explode", "unknown action 'explode'"},
+        Case{"create:X:0:fail-after", "'0' is not a call number"},
+        Case{"create:X:two:fail-after", "'two' is not a call number"},
+        Case{"create:X", "wrong number of"}, Case{"create:X:1:2:hang", "wrong number of"},
+        Case{"create::hang", "empty logical id"},
+        Case{"update:*:delay=fast", "'fast' is not a duration"},
+        Case{"create:A:hang;delete:B:oops", "fault rule 'delete:B:oops'"}}) {
     auto plan = ParseFaultPlan(c.spec);
     ASSERT_FALSE(plan) << c.spec;
     EXPECT_EQ(plan.error().code, ErrorCode::kInvalidArgument);

@@ -76,9 +76,9 @@ TEST(KinesisStreamPlanTest, ShardCountMovesByAtMostDoubleOrHalf) {
 
 TEST(KinesisStreamPlanTest, ModeNameAndEncryptionChangesNeedAReplacement) {
   KinesisStreamProvider provider("http://127.0.0.1:1", {}, "us-east-1");
-  Value on_demand = Value::Map(
-      {{"Name", Value::String("s")},
-       {"StreamModeDetails", Value::Map({{"StreamMode", Value::String("ON_DEMAND")}})}});
+  Value on_demand =
+      Value::Map({{"Name", Value::String("s")},
+                  {"StreamModeDetails", Value::Map({{"StreamMode", Value::String("ON_DEMAND")}})}});
   auto mode = provider.PlanUpdate(Stream("2"), on_demand);
   ASSERT_FALSE(mode);
   EXPECT_NE(mode.error().message.find("UpdateStreamMode"), std::string::npos);
@@ -182,9 +182,9 @@ TEST_F(KinesisStreamProviderTest, ReadAgreesWithDescribeStreamSummaryAndListTags
 
 TEST_F(KinesisStreamProviderTest, OnDemandStreamsHaveNoShardCount) {
   ASSERT_TRUE(engine_.running());
-  Value properties = Value::Map(
-      {{"Name", Value::String("od")},
-       {"StreamModeDetails", Value::Map({{"StreamMode", Value::String("ON_DEMAND")}})}});
+  Value properties =
+      Value::Map({{"Name", Value::String("od")},
+                  {"StreamModeDetails", Value::Map({{"StreamMode", Value::String("ON_DEMAND")}})}});
   LiveState state = Create("od", properties);
   ASSERT_TRUE(state.exists);
   EXPECT_EQ(state.properties.Find("ShardCount"), nullptr);

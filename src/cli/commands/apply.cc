@@ -120,8 +120,8 @@ void RunApplyCommand(Context& context, const ApplyOptions& options) {
   }
   std::vector<std::string> names;
   for (const auto& stack : changeset.stacks) names.push_back(stack.name);
-  std::string question = "Apply these changes to " + Join(names, ", ") + " (" +
-                         changeset.stage + ")";
+  std::string question =
+      "Apply these changes to " + Join(names, ", ") + " (" + changeset.stage + ")";
   if (!Confirm(context, question, options.yes)) return;
   controller::ApplyRunOptions run;
   run.parallelism = options.parallelism;
@@ -134,19 +134,20 @@ void RunApplyCommand(Context& context, const ApplyOptions& options) {
 
 void RegisterApply(CLI::App& app, Context& context) {
   auto options = std::make_shared<ApplyOptions>();
-  CLI::App* command = app.add_subcommand(
-      "apply", "Apply the stage's stacks (or a saved plan) to the engine");
+  CLI::App* command =
+      app.add_subcommand("apply", "Apply the stage's stacks (or a saved plan) to the engine");
   command->add_option("targets", options->targets,
                       "Stacks to apply (default: all), or a plan file from `plan -o`");
   command->add_flag("--yes,-y", options->yes, "Do not ask for confirmation");
   command->add_flag("--no-rollback", options->no_rollback,
                     "On failure keep what completed instead of rolling back");
-  command->add_flag("--rollback", options->rollback,
-                    "Undo an apply that did not finish (Ctrl-C, a killed job) instead of "
-                    "resuming it")
+  command
+      ->add_flag("--rollback", options->rollback,
+                 "Undo an apply that did not finish (Ctrl-C, a killed job) instead of "
+                 "resuming it")
       ->excludes("--no-rollback");
-  command->add_option("--parallelism", options->parallelism,
-                      "Resources applied at once (default 8)")
+  command
+      ->add_option("--parallelism", options->parallelism, "Resources applied at once (default 8)")
       ->check(CLI::Range(1, 64));
   AddEngineFlags(*command, options->engine);
   command->callback([&context, options] { RunApplyCommand(context, *options); });

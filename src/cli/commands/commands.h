@@ -14,10 +14,10 @@ void RegisterEngine(CLI::App& app, Context& context);
 void RegisterPut(CLI::App& app, Context& context);
 void RegisterTail(CLI::App& app, Context& context);
 void RegisterEnv(CLI::App& app, Context& context);
-void RegisterPlan(CLI::App& app, Context& context);     // plan, show
+void RegisterPlan(CLI::App& app, Context& context);  // plan, show
 void RegisterApply(CLI::App& app, Context& context);
 void RegisterDestroy(CLI::App& app, Context& context);
-void RegisterOutputs(CLI::App& app, Context& context);  // outputs, events
+void RegisterOutputs(CLI::App& app, Context& context);           // outputs, events
 void RegisterFunctionCommands(CLI::App& app, Context& context);  // invoke, logs
 
 }  // namespace sf::cli

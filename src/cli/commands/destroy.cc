@@ -60,8 +60,7 @@ void RunDestroy(Context& context, const DestroyCommandOptions& options) {
     names.push_back(stack.name);
   }
   if (recorded == 0) {
-    *context.out << "Nothing to destroy: no stack of stage " << stage
-                 << " has been applied.\n";
+    *context.out << "Nothing to destroy: no stack of stage " << stage << " has been applied.\n";
     return;
   }
   controller::DestroyOptions rules{options.empty_buckets, options.force};
@@ -74,8 +73,7 @@ void RunDestroy(Context& context, const DestroyCommandOptions& options) {
     return ReportControllerError(context, error, options.engine);
   }
   if (!context.json()) RenderChangeset(*context.out, changeset, {context.color, stage, true});
-  if (!Confirm(context, "Destroy " + Join(names, ", ") + " in stage " + stage, options.yes))
-    return;
+  if (!Confirm(context, "Destroy " + Join(names, ", ") + " in stage " + stage, options.yes)) return;
   if (options.empty_buckets) {
     // Issue 6 adds the stacks' own writers (mappings, delivery streams, rules), to be stopped
     // before emptying; the stacks the engine runs today have none.
@@ -120,8 +118,7 @@ void RegisterDestroy(CLI::App& app, Context& context) {
   command->add_flag("--yes,-y", options->yes, "Do not ask for confirmation");
   command->add_flag("--empty-buckets", options->empty_buckets,
                     "Delete the objects in the stacks' buckets first");
-  command->add_option("--force", options->force,
-                      "Destroy a protected stage; must name the stage");
+  command->add_option("--force", options->force, "Destroy a protected stage; must name the stage");
   AddEngineFlags(*command, options->engine);
   command->callback([&context, options] { RunDestroy(context, *options); });
 }

@@ -60,8 +60,8 @@ void RunInvoke(Context& context, const FunctionOptions& options) {
     return;
   }
   client::LambdaClient lambda(access->endpoint, access->credentials, access->region);
-  auto reply = lambda.Invoke(options.function, *event,
-                             options.async ? "Event" : "RequestResponse", options.log);
+  auto reply = lambda.Invoke(options.function, *event, options.async ? "Event" : "RequestResponse",
+                             options.log);
   if (!reply) {
     *context.err << "streamform: " << reply.error().type << ": " << reply.error().message << "\n";
     context.exit_code = reply.error().type == "ConnectionError" ? kExitNotRunning : kExitFailed;
@@ -87,7 +87,8 @@ void RunLogs(Context& context, const FunctionOptions& options) {
     return;
   }
   client::SignedClient engine(access->endpoint, access->credentials, access->region, "streamform");
-  const std::string path = "/_streamform/functions/" + client::EncodePathSegment(options.function) + "/log";
+  const std::string path =
+      "/_streamform/functions/" + client::EncodePathSegment(options.function) + "/log";
   int64_t offset = 0;
   while (true) {
     auto reply = engine.Send("GET", path, "offset=" + std::to_string(offset), "");
@@ -123,7 +124,8 @@ void RegisterFunctionCommands(CLI::App& app, Context& context) {
   auto invoke = std::make_shared<FunctionOptions>();
   CLI::App* command = app.add_subcommand("invoke", "Invoke a function on the engine");
   command->add_option("function", invoke->function, "The function's name")->required();
-  command->add_option("--event", invoke->event, "The event: a JSON file, or - for stdin (default {})");
+  command->add_option("--event", invoke->event,
+                      "The event: a JSON file, or - for stdin (default {})");
   command->add_flag("--async", invoke->async, "Queue the invocation (InvocationType Event)");
   command->add_flag("--log", invoke->log, "Print the invocation's log lines on stderr");
   AddEngine(*command, *invoke);

@@ -5,8 +5,8 @@
 // Both read the engine only: no locks, no changes.
 
 #include <chrono>
-#include <map>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -52,11 +52,11 @@ void RunOutputs(Context& context, const ReadOptions& options) {
       for (const auto& entry : state.exports) {
         if (entry.name == output.export_name) importers = entry.importers;
       }
-      outputs[output.name] = {{"value", Value::ReadableTaggedJson(output.value)},
-                              {"export", output.export_name.empty()
-                                             ? nlohmann::json(nullptr)
-                                             : nlohmann::json(output.export_name)},
-                              {"importers", importers}};
+      outputs[output.name] = {
+          {"value", Value::ReadableTaggedJson(output.value)},
+          {"export", output.export_name.empty() ? nlohmann::json(nullptr)
+                                                : nlohmann::json(output.export_name)},
+          {"importers", importers}};
       if (context.json()) continue;
       *context.out << "  " << output.name << " = " << Text(output.value) << "\n";
       if (!output.export_name.empty()) {

@@ -41,8 +41,8 @@ void RunPlan(Context& context, const PlanOptions& options) {
   if (!session) return ReportControllerError(context, session.error(), options.engine);
   for (const auto& [name, record] : (*session)->state().records) {
     if (!record.open_apply.empty()) {
-      *context.err << "note: " << name << " has an apply that did not finish ("
-                   << record.open_apply << "); `streamform apply` completes its bookkeeping "
+      *context.err << "note: " << name << " has an apply that did not finish (" << record.open_apply
+                   << "); `streamform apply` completes its bookkeeping "
                    << "first\n";
     }
   }
@@ -75,8 +75,8 @@ void RunPlan(Context& context, const PlanOptions& options) {
       return;
     }
     if (!context.json())
-      *context.out << "Saved the plan to " << options.out << "; `streamform apply "
-                   << options.out << "` applies exactly this.\n";
+      *context.out << "Saved the plan to " << options.out << "; `streamform apply " << options.out
+                   << "` applies exactly this.\n";
   }
   context.exit_code = kExitOk;
   if (options.detailed_exitcode && !changeset.summary.empty()) {
@@ -98,8 +98,8 @@ void RunShow(Context& context, const std::string& file) {
     return;
   }
   *context.out << "Plan for " << saved->project << " stage " << saved->stage << ", made "
-               << saved->created_at << " by streamform " << saved->streamform
-               << " against engine " << saved->engine_instance << "\n\n";
+               << saved->created_at << " by streamform " << saved->streamform << " against engine "
+               << saved->engine_instance << "\n\n";
   RenderChangeset(*context.out, saved->changeset, {context.color, saved->stage, false});
 }
 

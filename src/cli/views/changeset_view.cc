@@ -24,8 +24,7 @@ std::string Plural(size_t count, const char* one, const char* many) {
 
 class Renderer {
  public:
-  Renderer(std::ostream& out, const plan::Changeset& changeset,
-           const ChangesetViewOptions& options)
+  Renderer(std::ostream& out, const plan::Changeset& changeset, const ChangesetViewOptions& options)
       : out_(out), changeset_(changeset), options_(options) {
     for (const auto& stack : changeset.stacks) {
       for (const auto& resource : stack.resources) resources_.push_back(&resource);
@@ -119,8 +118,8 @@ class Renderer {
       Line(line);
     }
     for (const auto& attribute : resource.attributes) {
-      std::string name = StartsWith(attribute.path, "/") ? attribute.path.substr(1)
-                                                          : attribute.path;
+      std::string name =
+          StartsWith(attribute.path, "/") ? attribute.path.substr(1) : attribute.path;
       Line("      attribute " + name + ": " + Show(attribute.before, "(not set)") + " -> " +
            Show(attribute.after, "(removed)"));
     }
@@ -151,8 +150,7 @@ class Renderer {
 
   void Remove(const ResourceChange& resource) {
     if (resource.retain) {
-      Line(Paint("  - " + Name(resource) + " remove: " + resource.physical_id,
-                 Style::kYellow));
+      Line(Paint("  - " + Name(resource) + " remove: " + resource.physical_id, Style::kYellow));
       Line(Paint("      retained: forgotten, not deleted", Style::kYellow));
       return;
     }
@@ -185,8 +183,8 @@ class Renderer {
     std::string text, previous;
     for (const auto& step : steps) {
       std::string operation = step.description.substr(0, step.description.find(' '));
-      bool repeats = !text.empty() && operation == previous &&
-                     step.description.size() > operation.size();
+      bool repeats =
+          !text.empty() && operation == previous && step.description.size() > operation.size();
       if (!text.empty()) text += ", then ";
       text += repeats ? step.description.substr(operation.size() + 1) : step.description;
       previous = operation;
@@ -198,11 +196,9 @@ class Renderer {
     auto resources = With({Action::kModify});
     if (!resources.empty()) Title("Modify:");
     for (const auto* resource : resources) {
-      Line(Paint("  ~ " + Name(*resource) + " modify: " + resource->physical_id,
-                 Style::kYellow));
+      Line(Paint("  ~ " + Name(*resource) + " modify: " + resource->physical_id, Style::kYellow));
       if (resource->replacement == Replacement::kConditional) {
-        Line(Paint("      may be replaced once known: " + ForcedBy(*resource),
-                   Style::kYellow));
+        Line(Paint("      may be replaced once known: " + ForcedBy(*resource), Style::kYellow));
       }
       PropertyLines(*resource);
       if (!resource->steps.empty()) Line("      steps: " + Steps(resource->steps));
@@ -214,10 +210,10 @@ class Renderer {
     auto resources = With({Action::kAdd});
     if (!resources.empty()) Title("Add:");
     for (const auto* resource : resources) {
-      std::string id = resource->new_physical_id.empty() ? "(id known after apply)"
-                                                         : resource->new_physical_id;
-      std::string verb = resource->recreate ? " add again (deleted outside streamform): "
-                                            : " add: ";
+      std::string id =
+          resource->new_physical_id.empty() ? "(id known after apply)" : resource->new_physical_id;
+      std::string verb =
+          resource->recreate ? " add again (deleted outside streamform): " : " add: ";
       Line(Paint("  + " + Name(*resource) + verb + id, Style::kGreen));
       if (!resource->desired.IsMap()) continue;
       for (const auto& [key, value] : resource->desired.members()) {
@@ -278,8 +274,8 @@ class Renderer {
     std::string change = std::fabs(delta) < 0.005 ? "no change"
                          : delta > 0              ? "+" + plan::FormatUsd(delta)
                                                   : plan::FormatUsd(delta);
-    std::string line = "estimated monthly cost: " + plan::FormatUsd(cost.monthly_before) +
-                       " -> " + plan::FormatUsd(cost.monthly_after) + " (" + change + ")";
+    std::string line = "estimated monthly cost: " + plan::FormatUsd(cost.monthly_before) + " -> " +
+                       plan::FormatUsd(cost.monthly_after) + " (" + change + ")";
     if (!cost.price_table.empty()) line += ", " + cost.price_table;
     Line(line);
     for (const auto& note : cost.notes) Line("  " + note);
@@ -303,10 +299,10 @@ class Renderer {
     size_t retained = 0, conditional = 0;
     for (const auto* resource : resources_) {
       retained += resource->action == Action::kRemove && resource->retain ? 1 : 0;
-      conditional += resource->action == Action::kModify &&
-                             resource->replacement == Replacement::kConditional
-                         ? 1
-                         : 0;
+      conditional +=
+          resource->action == Action::kModify && resource->replacement == Replacement::kConditional
+              ? 1
+              : 0;
     }
     std::string line = std::string(options_.destroy ? "Destroy: " : "Plan: ") +
                        std::to_string(Count(Action::kAdd)) + " to add, " +

@@ -47,10 +47,14 @@ ProgressView::~ProgressView() {
 void ProgressView::Show(const apply::ProgressEvent& event) {
   std::lock_guard<std::mutex> lock(mu_);
   if (mode_ == Mode::kJson) {
-    out_ << nlohmann::json{{"event", "progress"},          {"stack", event.stack},
-                           {"logicalId", event.logical_id}, {"type", event.type},
-                           {"operation", event.operation}, {"status", event.status},
-                           {"physicalId", event.physical_id}, {"message", event.message},
+    out_ << nlohmann::json{{"event", "progress"},
+                           {"stack", event.stack},
+                           {"logicalId", event.logical_id},
+                           {"type", event.type},
+                           {"operation", event.operation},
+                           {"status", event.status},
+                           {"physicalId", event.physical_id},
+                           {"message", event.message},
                            {"elapsedMs", event.elapsed_ms}}
                 .dump()
          << "\n"
@@ -85,10 +89,10 @@ void ProgressView::Redraw() {
   for (const auto& key : order_) {
     const Row& row = rows_.at(key);
     const auto& event = row.last;
-    int64_t ms = row.running ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   now - row.started)
-                                   .count()
-                             : event.elapsed_ms;
+    int64_t ms =
+        row.running
+            ? std::chrono::duration_cast<std::chrono::milliseconds>(now - row.started).count()
+            : event.elapsed_ms;
     out_ << "\x1b[2K  " << key << "  " << event.type << "  " << event.operation << "  "
          << Styled(event.status, StatusStyle(event.status), color_) << " " << Seconds(ms);
     if (!event.message.empty()) out_ << "  (" << event.message << ")";

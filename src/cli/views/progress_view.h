@@ -45,9 +45,9 @@ class ProgressView {
   std::ostream& out_;
   bool color_;
   Mode mode_;
-  std::vector<std::string> order_;    // row keys in first-seen order
-  std::map<std::string, Row> rows_;   // by "stack/LogicalId"
-  size_t drawn_ = 0;                  // rows on screen, to move back over
+  std::vector<std::string> order_;   // row keys in first-seen order
+  std::map<std::string, Row> rows_;  // by "stack/LogicalId"
+  size_t drawn_ = 0;                 // rows on screen, to move back over
   bool stopping_ = false;
   std::condition_variable cv_;
   std::thread ticker_;

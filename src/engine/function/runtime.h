@@ -40,17 +40,17 @@ inline constexpr char kRuntimeApiPrefix[] = "/_streamform/runtime/";
 // Everything a worker needs to run one revision of a function.
 struct FunctionSpec {
   std::string name;
-  std::string arn;                // arn:aws:lambda:<region>:<account>:function:<name>
-  std::string runtime;            // python3.x, provided, provided.al2, provided.al2023
-  std::string handler;            // "module.function" for python; passed as _HANDLER
-  std::string code_dir;           // the unpacked code (read-only for the worker)
+  std::string arn;       // arn:aws:lambda:<region>:<account>:function:<name>
+  std::string runtime;   // python3.x, provided, provided.al2, provided.al2023
+  std::string handler;   // "module.function" for python; passed as _HANDLER
+  std::string code_dir;  // the unpacked code (read-only for the worker)
   std::map<std::string, std::string> environment;      // the function's variables
   std::map<std::string, std::string> aws_environment;  // AWS_ACCESS_KEY_ID, ..., endpoint
   int timeout_seconds = 3;
   int memory_mb = 128;
-  int concurrency = 10;           // the most workers at once (reserved, else the engine's cap)
+  int concurrency = 10;  // the most workers at once (reserved, else the engine's cap)
   std::string version = "$LATEST";
-  std::string revision;           // a new value retires the workers of the old one
+  std::string revision;  // a new value retires the workers of the old one
 };
 
 struct InvokeResult {
@@ -66,7 +66,7 @@ struct InvokeResult {
   std::string payload;     // response bytes, or {"errorMessage","errorType","stackTrace"}
   std::string request_id;  // the invocation's id (a UUID)
   int64_t duration_ms = 0;
-  std::string log_tail;    // the invocation's log lines, at most the last 4 KiB
+  std::string log_tail;  // the invocation's log lines, at most the last 4 KiB
 };
 
 // Thread-safe.

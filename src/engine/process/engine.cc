@@ -7,8 +7,8 @@
 #include "auth/auth_errors.h"
 #include "base/json_writer.h"
 #include "engine/api/json_request.h"
-#include "engine/api/s3/s3_response.h"
 #include "engine/api/lambda/lambda_wire.h"
+#include "engine/api/s3/s3_response.h"
 #include "engine/api/stacks/buffered_sink.h"
 
 namespace sf::engine {
@@ -140,7 +140,7 @@ void Engine::Stop() {
   if (stopped_.exchange(true)) return;
   if (!server_) return;  // Start failed before serving: the members clean up after themselves
   logger_.Info("engine stopping");
-  server_->Stop();  // in-flight requests finish; their acknowledgements are already durable
+  server_->Stop();   // in-flight requests finish; their acknowledgements are already durable
   runtime_.reset();  // kills the workers; invocations still waiting answer into a closed server
   {
     std::lock_guard lock(retention_mu_);

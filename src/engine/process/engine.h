@@ -127,10 +127,10 @@ class Engine {
   std::unique_ptr<RequestAuthenticator> auth_;
   std::unique_ptr<KinesisApi> kinesis_;
   std::unique_ptr<ObjectStore> objects_;
-  std::unique_ptr<StackStore> stack_store_;  // declared before blocking_, which uses it
+  std::unique_ptr<StackStore> stack_store_;             // declared before blocking_, which uses it
   std::unique_ptr<function::FunctionStore> functions_;  // likewise
-  std::unique_ptr<function::Runtime> runtime_;  // destroyed in Stop, once the server is
-  std::unique_ptr<WorkPool> blocking_;       // fsyncs, renames, copies: off the I/O threads
+  std::unique_ptr<function::Runtime> runtime_;          // destroyed in Stop, once the server is
+  std::unique_ptr<WorkPool> blocking_;  // fsyncs, renames, copies: off the I/O threads
   std::unique_ptr<StacksApi> stacks_;
   std::unique_ptr<s3::S3Api> s3_;
   std::unique_ptr<lambda::LambdaApi> lambda_;

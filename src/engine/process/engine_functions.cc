@@ -56,7 +56,11 @@ HttpResponse LogError(int status, std::string_view type, std::string_view messag
   HttpResponse response;
   response.status = status;
   response.headers = {{"Content-Type", "application/json"}};
-  JsonWriter(response.body).BeginObject().Member("__type", type).Member("message", message).EndObject();
+  JsonWriter(response.body)
+      .BeginObject()
+      .Member("__type", type)
+      .Member("message", message)
+      .EndObject();
   return response;
 }
 
@@ -98,8 +102,8 @@ HttpResponse Engine::FunctionLog(const HttpRequest& request) const {
       response.body.resize(static_cast<size_t>(log.gcount()));
     }
   }
-  response.headers.push_back(
-      {"x-streamform-next-offset", std::to_string(offset + static_cast<int64_t>(response.body.size()))});
+  response.headers.push_back({"x-streamform-next-offset",
+                              std::to_string(offset + static_cast<int64_t>(response.body.size()))});
   return response;
 }
 

@@ -30,8 +30,7 @@ class FakeProvider::InFlight {
 FakeProvider::FakeProvider(FakeProviderOptions options)
     : options_(std::move(options)), delay_ms_(options_.delay.count()) {}
 
-FakeProvider::Resource FakeProvider::NewResource(const std::string& physical_id,
-                                                 Value properties) {
+FakeProvider::Resource FakeProvider::NewResource(const std::string& physical_id, Value properties) {
   Resource resource;
   if (!properties.IsMap()) properties = Value::Map();
   if (!options_.name_property.empty())
@@ -79,8 +78,8 @@ Result<LiveState> FakeProvider::Create(const CreateRequest& request) {
     return Fail(ErrorCode::kInvalidArgument,
                 options_.type_name + " " + request.physical_id + " already exists");
   }
-  auto [it, added] = resources_.emplace(request.physical_id,
-                                        NewResource(request.physical_id, request.properties));
+  auto [it, added] =
+      resources_.emplace(request.physical_id, NewResource(request.physical_id, request.properties));
   return StateOf(it->first, it->second);
 }
 
@@ -164,7 +163,8 @@ Result<std::vector<UpdateStep>> FakeProvider::PlanUpdate(const Value& before,
 
 std::map<std::string, Value> FakeProvider::PredictAttributes(const std::string& physical_id,
                                                              const Value& /*properties*/) const {
-  return {{"Arn", Value::String("arn:streamform:fake:::" + options_.type_name + "/" + physical_id)}};
+  return {
+      {"Arn", Value::String("arn:streamform:fake:::" + options_.type_name + "/" + physical_id)}};
 }
 
 int FakeProvider::calls(FakeOperation operation) const {

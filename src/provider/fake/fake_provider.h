@@ -94,7 +94,7 @@ class FakeProvider final : public Provider {
   class InFlight;  // counts one call and holds it "in flight" for the delay
 
   LiveState StateOf(const std::string& physical_id, const Resource& resource) const;  // mu_
-  Resource NewResource(const std::string& physical_id, Value properties);          // mu_
+  Resource NewResource(const std::string& physical_id, Value properties);             // mu_
 
   const FakeProviderOptions options_;
   std::atomic<int64_t> delay_ms_;

@@ -68,8 +68,8 @@ class ClientPool {
 // Reads each id with `read_one(client, id)` on up to 8 threads, each with a leased client: how
 // the per-resource local providers answer Provider::Read. One result per id, in order.
 template <class Client, class ReadOne>
-std::vector<Result<LiveState>> ReadEach(ClientPool<Client>& pool,
-                                        std::span<const std::string> ids, ReadOne read_one) {
+std::vector<Result<LiveState>> ReadEach(ClientPool<Client>& pool, std::span<const std::string> ids,
+                                        ReadOne read_one) {
   std::vector<Result<LiveState>> results(ids.size(), LiveState{});
   ForEachParallel(ids.size(), /*max_threads=*/8, /*min_per_thread=*/4, [&](size_t i) {
     auto client = pool.Acquire();

@@ -72,7 +72,8 @@ Result<nlohmann::json> KinesisStreamProvider::Call(Client& client, const std::st
 
 void KinesisStreamProvider::LearnArn(const std::string& arn, const std::string& name) const {
   const std::string suffix = ":stream/" + name;
-  if (arn.size() <= suffix.size() || arn.compare(arn.size() - suffix.size(), suffix.size(), suffix) != 0)
+  if (arn.size() <= suffix.size() ||
+      arn.compare(arn.size() - suffix.size(), suffix.size(), suffix) != 0)
     return;
   std::lock_guard lock(arn_mu_);
   if (arn_prefix_.empty()) arn_prefix_ = arn.substr(0, arn.size() - name.size());
@@ -105,9 +106,8 @@ Result<LiveState> KinesisStreamProvider::ReadOne(Client& client, const std::stri
 
   const nlohmann::json& description =
       summary->value("StreamDescriptionSummary", nlohmann::json::object());
-  const std::string mode =
-      description.value("StreamModeDetails", nlohmann::json::object()).value("StreamMode",
-                                                                             "PROVISIONED");
+  const std::string mode = description.value("StreamModeDetails", nlohmann::json::object())
+                               .value("StreamMode", "PROVISIONED");
   const std::string arn = description.value("StreamARN", "");
   state.exists = true;
   Value properties = Value::Map({{"Name", Value::String(description.value("StreamName", name))}});
@@ -163,10 +163,9 @@ Status KinesisStreamProvider::Reshard(Client& client, const std::string& name, i
   if (from == to) return {};
   if (context.progress)
     context.progress("ShardCount " + std::to_string(from) + " -> " + std::to_string(to));
-  auto updated = Call(client, "UpdateShardCount", name,
-                      {{"StreamName", name},
-                       {"TargetShardCount", to},
-                       {"ScalingType", "UNIFORM_SCALING"}});
+  auto updated =
+      Call(client, "UpdateShardCount", name,
+           {{"StreamName", name}, {"TargetShardCount", to}, {"ScalingType", "UNIFORM_SCALING"}});
   if (!updated) return tl::unexpected(updated.error());
   return WaitUntilActive(client, name, context);
 }
@@ -196,7 +195,8 @@ Status KinesisStreamProvider::SetTags(Client& client, const std::string& name,
     size_t last = std::min(removed.size(), first + kTagsPerCall);
     nlohmann::json keys(std::vector<std::string>(removed.begin() + static_cast<long>(first),
                                                  removed.begin() + static_cast<long>(last)));
-    auto done = Call(client, "RemoveTagsFromStream", name, {{"StreamName", name}, {"TagKeys", keys}});
+    auto done =
+        Call(client, "RemoveTagsFromStream", name, {{"StreamName", name}, {"TagKeys", keys}});
     if (!done) return tl::unexpected(done.error());
   }
   for (size_t first = 0; first < added.size(); first += kTagsPerCall) {
@@ -241,9 +241,9 @@ Result<LiveState> KinesisStreamProvider::Update(const UpdateRequest& request) {
   if (!live->exists) return Fail(ErrorCode::kNotFound, "stream " + name + " does not exist");
   const Value& after = request.after;
   if (ModeOf(after) != ModeOf(live->properties)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "cannot update in place: stream " + name + " is " + ModeOf(live->properties) +
-                    " and the engine has no UpdateStreamMode");
+    return Fail(ErrorCode::kInvalidArgument, "cannot update in place: stream " + name + " is " +
+                                                 ModeOf(live->properties) +
+                                                 " and the engine has no UpdateStreamMode");
   }
   if (ModeOf(after) != "ON_DEMAND") {
     auto from = IntegerOf(live->properties.Find("ShardCount"));
@@ -256,8 +256,8 @@ Result<LiveState> KinesisStreamProvider::Update(const UpdateRequest& request) {
   if (auto kept = SetRetention(*client, name, RetentionOf(live->properties), RetentionOf(after));
       !kept)
     return tl::unexpected(kept.error());
-  if (auto tagged = SetTags(*client, name, TagMap(live->properties.Find("Tags")),
-                            TagMap(after.Find("Tags")));
+  if (auto tagged =
+          SetTags(*client, name, TagMap(live->properties.Find("Tags")), TagMap(after.Find("Tags")));
       !tagged)
     return tl::unexpected(tagged.error());
   return ReadOne(*client, name);
@@ -335,8 +335,8 @@ Result<std::vector<UpdateStep>> KinesisStreamProvider::PlanUpdate(const Value& b
   std::vector<std::string> others;  // what rides on the first step
   for (const std::string& name : changed) {
     if (reshard && name == "ShardCount") continue;
-    bool ignored = std::find(std::begin(kNotActedOn), std::end(kNotActedOn), name) !=
-                   std::end(kNotActedOn);
+    bool ignored =
+        std::find(std::begin(kNotActedOn), std::end(kNotActedOn), name) != std::end(kNotActedOn);
     others.push_back(ignored ? name + " (not acted on by the engine)" : name);
   }
   if (!reshard) return std::vector<UpdateStep>{{after, DescribeChanged(others)}};

@@ -69,8 +69,7 @@ class KinesisStreamProvider final : public Provider {
   Result<nlohmann::json> Call(Client& client, const std::string& operation,
                               const std::string& stream, const nlohmann::json& request);
   Result<LiveState> ReadOne(Client& client, const std::string& name);
-  Status WaitUntilActive(Client& client, const std::string& name,
-                         const OperationContext& context);
+  Status WaitUntilActive(Client& client, const std::string& name, const OperationContext& context);
   Status Reshard(Client& client, const std::string& name, int64_t from, int64_t to,
                  const OperationContext& context);
   Status SetRetention(Client& client, const std::string& name, int64_t from, int64_t to);

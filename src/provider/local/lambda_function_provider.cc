@@ -6,9 +6,9 @@
 #include "base/base64.h"
 #include "base/strings.h"
 #include "provider/fan_out.h"
+#include "provider/local/property_values.h"
 #include "provider/physical_name.h"
 #include "provider/property_diff.h"
-#include "provider/local/property_values.h"
 
 namespace sf::provider {
 
@@ -16,14 +16,14 @@ namespace {
 
 constexpr char kType[] = "AWS::Lambda::Function";
 // Configuration properties UpdateFunctionConfiguration takes, as CloudFormation names them.
-constexpr const char* kConfiguration[] = {"Runtime",    "Handler",   "Role",       "Description",
-                                          "Timeout",    "MemorySize", "Environment"};
+constexpr const char* kConfiguration[] = {"Runtime", "Handler",    "Role",       "Description",
+                                          "Timeout", "MemorySize", "Environment"};
 
 Error FromLambda(const std::string& operation, const std::string& name,
                  const client::LambdaError& error) {
   ErrorCode code = error.http_status == 0 || error.http_status >= 500 ? ErrorCode::kIo
                    : error.type == "ResourceNotFoundException"        ? ErrorCode::kNotFound
-                                                                       : ErrorCode::kInvalidArgument;
+                                                                      : ErrorCode::kInvalidArgument;
   return Error{code, operation + " " + name + ": " + error.type + ": " + error.message};
 }
 
@@ -58,7 +58,8 @@ Result<nlohmann::json> FunctionCodeRequest(const Value& code, const std::string&
     return Fail(ErrorCode::kInvalidArgument, "Code needs ZipFile, or S3Bucket and S3Key");
   }
   nlohmann::json out = {{"S3Bucket", bucket->AsString()}, {"S3Key", key->AsString()}};
-  if (const Value* version = code.Find("S3ObjectVersion")) out["S3ObjectVersion"] = version->AsString();
+  if (const Value* version = code.Find("S3ObjectVersion"))
+    out["S3ObjectVersion"] = version->AsString();
   return out;
 }
 
@@ -87,13 +88,14 @@ Value FunctionProperties(const nlohmann::json& get_function) {
   Value out = Value::Map();
   for (const char* name : {"FunctionName", "Runtime", "Handler", "Role", "Description"}) {
     auto it = config.find(name);
-    if (it != config.end() && it->is_string() && !(std::string(name) == "Description" &&
-                                                   it->get<std::string>().empty()))
+    if (it != config.end() && it->is_string() &&
+        !(std::string(name) == "Description" && it->get<std::string>().empty()))
       out.Set(name, Value::String(it->get<std::string>()));
   }
   for (const char* name : {"Timeout", "MemorySize"}) {
     auto it = config.find(name);
-    if (it != config.end() && it->is_number_integer()) out.Set(name, IntegerValue(it->get<int64_t>()));
+    if (it != config.end() && it->is_number_integer())
+      out.Set(name, IntegerValue(it->get<int64_t>()));
   }
   auto environment = config.find("Environment");
   if (environment != config.end() && environment->is_object()) {
@@ -114,8 +116,7 @@ Value FunctionProperties(const nlohmann::json& get_function) {
   return out;
 }
 
-LambdaFunctionProvider::LambdaFunctionProvider(std::string endpoint,
-                                               auth::Credentials credentials,
+LambdaFunctionProvider::LambdaFunctionProvider(std::string endpoint, auth::Credentials credentials,
                                                std::string region)
     : clients_([endpoint, credentials, region] {
         return std::make_unique<client::LambdaClient>(endpoint, credentials, region);
@@ -147,9 +148,9 @@ Result<LiveState> LambdaFunctionProvider::ReadOne(client::LambdaClient& client,
   state.exists = true;
   state.physical_id = name;
   state.properties = FunctionProperties(*got);
-  state.observed = {"FunctionName", "Runtime",    "Handler",     "Role",
-                    "Description",  "Timeout",    "MemorySize",  "Environment",
-                    "ReservedConcurrentExecutions"};
+  state.observed = {"FunctionName", "Runtime",     "Handler",
+                    "Role",         "Description", "Timeout",
+                    "MemorySize",   "Environment", "ReservedConcurrentExecutions"};
   const nlohmann::json& config = got->value("Configuration", nlohmann::json::object());
   std::string arn = config.value("FunctionArn", "");
   if (!arn.empty()) state.attributes["Arn"] = Value::String(arn);
@@ -186,7 +187,8 @@ Result<LiveState> LambdaFunctionProvider::Create(const CreateRequest& request) {
   }
   if (auto reserved = IntegerOf(properties.Find("ReservedConcurrentExecutions"))) {
     auto put = client->PutFunctionConcurrency(request.physical_id, static_cast<int>(*reserved));
-    if (!put) return tl::unexpected(FromLambda("PutFunctionConcurrency", request.physical_id, put.error()));
+    if (!put)
+      return tl::unexpected(FromLambda("PutFunctionConcurrency", request.physical_id, put.error()));
   }
   return ReadOne(*client, request.physical_id);
 }
@@ -200,7 +202,8 @@ Result<LiveState> LambdaFunctionProvider::Update(const UpdateRequest& request) {
   };
   if (has("Code")) {
     const Value* runtime = request.after.Find("Runtime");
-    auto code = FunctionCodeRequest(*request.after.Find("Code"), runtime ? runtime->AsString() : "");
+    auto code =
+        FunctionCodeRequest(*request.after.Find("Code"), runtime ? runtime->AsString() : "");
     if (!code) return tl::unexpected(code.error());
     auto updated = client->UpdateFunctionCode(name, *code);
     if (!updated) return tl::unexpected(FromLambda("UpdateFunctionCode", name, updated.error()));
@@ -209,7 +212,8 @@ Result<LiveState> LambdaFunctionProvider::Update(const UpdateRequest& request) {
   for (const char* property : kConfiguration) configuration = configuration || has(property);
   if (configuration) {
     nlohmann::json body = FunctionConfigurationRequest(request.after);
-    if (request.after.Find("Environment") == nullptr) body["Environment"] = {{"Variables", nlohmann::json::object()}};
+    if (request.after.Find("Environment") == nullptr)
+      body["Environment"] = {{"Variables", nlohmann::json::object()}};
     if (request.after.Find("Description") == nullptr) body["Description"] = "";
     auto updated = client->UpdateFunctionConfiguration(name, body);
     if (!updated) {

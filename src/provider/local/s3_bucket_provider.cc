@@ -135,7 +135,8 @@ Result<DataFacts> S3BucketProvider::DataHeld(const std::string& physical_id) {
     token = page->next_token;
   }
   auto uploads = client->ListMultipartUploads(physical_id);
-  if (!uploads) return tl::unexpected(ToError("ListMultipartUploads", physical_id, uploads.error()));
+  if (!uploads)
+    return tl::unexpected(ToError("ListMultipartUploads", physical_id, uploads.error()));
   facts.open_uploads = static_cast<int64_t>(uploads->size());
   return facts;
 }
@@ -163,7 +164,8 @@ Status S3BucketProvider::Empty(const std::string& physical_id) {
     }
   }
   auto uploads = client->ListMultipartUploads(physical_id);
-  if (!uploads) return tl::unexpected(ToError("ListMultipartUploads", physical_id, uploads.error()));
+  if (!uploads)
+    return tl::unexpected(ToError("ListMultipartUploads", physical_id, uploads.error()));
   for (const auto& upload : *uploads) {
     auto aborted = client->AbortMultipartUpload(physical_id, upload.key, upload.upload_id);
     if (!aborted && aborted.error().code != "NoSuchUpload")

@@ -26,18 +26,30 @@ void LambdaApi::Handle(HttpRequest&& request, Respond respond) {
 
 HttpResponse LambdaApi::Dispatch(const HttpRequest& request, const LambdaCall& call) {
   switch (call.operation) {
-    case Op::kCreateFunction: return Create(request);
-    case Op::kListFunctions: return List(request);
-    case Op::kGetFunction: return Get(call, false);
-    case Op::kGetFunctionConfiguration: return Get(call, true);
-    case Op::kUpdateFunctionCode: return UpdateCode(request, call);
-    case Op::kUpdateFunctionConfiguration: return UpdateConfiguration(request, call);
-    case Op::kDeleteFunction: return Delete(call);
-    case Op::kPutFunctionConcurrency: return PutConcurrency(request, call);
-    case Op::kDeleteFunctionConcurrency: return DeleteConcurrency(call);
-    case Op::kGetFunctionConcurrency: return GetConcurrency(call);
-    case Op::kGetAccountSettings: return AccountSettings();
-    case Op::kInvoke: break;  // answered by Invoke
+    case Op::kCreateFunction:
+      return Create(request);
+    case Op::kListFunctions:
+      return List(request);
+    case Op::kGetFunction:
+      return Get(call, false);
+    case Op::kGetFunctionConfiguration:
+      return Get(call, true);
+    case Op::kUpdateFunctionCode:
+      return UpdateCode(request, call);
+    case Op::kUpdateFunctionConfiguration:
+      return UpdateConfiguration(request, call);
+    case Op::kDeleteFunction:
+      return Delete(call);
+    case Op::kPutFunctionConcurrency:
+      return PutConcurrency(request, call);
+    case Op::kDeleteFunctionConcurrency:
+      return DeleteConcurrency(call);
+    case Op::kGetFunctionConcurrency:
+      return GetConcurrency(call);
+    case Op::kGetAccountSettings:
+      return AccountSettings();
+    case Op::kInvoke:
+      break;  // answered by Invoke
   }
   return ErrorResponse({"ServiceException", "unrouted operation", 500});
 }
@@ -107,7 +119,8 @@ HttpResponse LambdaApi::Get(const LambdaCall& call, bool configuration_only) {
 HttpResponse LambdaApi::List(const HttpRequest& request) {
   auto query = ParseQuery(request.query);
   auto max_items = QueryInteger(query, "MaxItems", 1, 10000, 50);
-  if (!max_items) return ErrorResponse({"InvalidParameterValueException", max_items.error().message});
+  if (!max_items)
+    return ErrorResponse({"InvalidParameterValueException", max_items.error().message});
   std::string marker = query.count("Marker") ? query["Marker"] : "";
   json functions = json::array();
   std::string next;
@@ -131,7 +144,8 @@ HttpResponse LambdaApi::UpdateCode(const HttpRequest& request, const LambdaCall&
   if (!body) return ErrorResponse(body.error());
   auto code = ReadCode(*body);
   if (!code) return ErrorResponse(code.error());
-  if (body->value("DryRun", false)) return JsonResponse(200, ConfigurationJson(*found, Arn(found->name)));
+  if (body->value("DryRun", false))
+    return JsonResponse(200, ConfigurationJson(*found, Arn(found->name)));
   auto updated = store_.UpdateCode(found->name, *code, body->value("RevisionId", ""));
   if (!updated) return ErrorResponse(updated.error());
   return JsonResponse(200, ConfigurationJson(*updated, Arn(updated->name)));

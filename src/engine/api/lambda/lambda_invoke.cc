@@ -25,10 +25,11 @@ ApiResult<std::string> HeaderEnum(const HttpRequest& request, const char* header
     if (*value == allowed) return *value;
     set += (set.empty() ? "" : ", ") + std::string(allowed);
   }
-  return ApiFail("ValidationException", "1 validation error detected: Value '" + *value +
-                                            "' at '" + std::string(field) +
+  return ApiFail("ValidationException", "1 validation error detected: Value '" + *value + "' at '" +
+                                            std::string(field) +
                                             "' failed to satisfy constraint: Member must "
-                                            "satisfy enum value set: [" + set + "]");
+                                            "satisfy enum value set: [" +
+                                            set + "]");
 }
 
 HttpResponse Throttled(bool reserved) {
@@ -74,9 +75,9 @@ void LambdaApi::Invoke(HttpRequest&& request, const LambdaCall& call, Respond re
     } else {
       runtime_.Invoke(spec, std::move(payload), [logger, name](InvokeResult result) {
         if (result.status != InvokeResult::Status::kOk && logger != nullptr) {
-          logger->Warn("event invocation failed", {{"function", name},
-                                                   {"request_id", result.request_id},
-                                                   {"error", result.payload}});
+          logger->Warn(
+              "event invocation failed",
+              {{"function", name}, {"request_id", result.request_id}, {"error", result.payload}});
         }
       });
     }
@@ -96,16 +97,17 @@ HttpResponse LambdaApi::InvokeResponse(const InvokeResult& result, bool tail, bo
   if (result.status == InvokeResult::Status::kThrottled) return Throttled(reserved);
   HttpResponse response;
   response.status = 200;
-  response.headers = {{"Content-Type", "application/json"},
-                      {"X-Amz-Executed-Version", "$LATEST"}};
-  if (!result.request_id.empty()) response.headers.emplace_back("x-amzn-RequestId", result.request_id);
+  response.headers = {{"Content-Type", "application/json"}, {"X-Amz-Executed-Version", "$LATEST"}};
+  if (!result.request_id.empty())
+    response.headers.emplace_back("x-amzn-RequestId", result.request_id);
   response.body = result.payload;
   bool failed = result.status != InvokeResult::Status::kOk;
   if (!failed && response.body.size() > kMaxResponseBytes) {
     failed = true;
     response.body = nlohmann::json{{"errorMessage",
                                     "Response payload size exceeded maximum allowed payload size "
-                                    "(" + std::to_string(kMaxResponseBytes) + " bytes)."},
+                                    "(" +
+                                        std::to_string(kMaxResponseBytes) + " bytes)."},
                                    {"errorType", "Function.ResponseSizeTooLarge"}}
                         .dump();
   }

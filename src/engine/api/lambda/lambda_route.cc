@@ -136,18 +136,30 @@ ApiResult<LambdaCall> ParseLambdaCall(std::string_view method, std::string_view 
 
 std::string_view OperationName(LambdaOperation operation) {
   switch (operation) {
-    case LambdaOperation::kCreateFunction: return "CreateFunction";
-    case LambdaOperation::kListFunctions: return "ListFunctions";
-    case LambdaOperation::kGetFunction: return "GetFunction";
-    case LambdaOperation::kDeleteFunction: return "DeleteFunction";
-    case LambdaOperation::kGetFunctionConfiguration: return "GetFunctionConfiguration";
-    case LambdaOperation::kUpdateFunctionConfiguration: return "UpdateFunctionConfiguration";
-    case LambdaOperation::kUpdateFunctionCode: return "UpdateFunctionCode";
-    case LambdaOperation::kInvoke: return "Invoke";
-    case LambdaOperation::kPutFunctionConcurrency: return "PutFunctionConcurrency";
-    case LambdaOperation::kDeleteFunctionConcurrency: return "DeleteFunctionConcurrency";
-    case LambdaOperation::kGetFunctionConcurrency: return "GetFunctionConcurrency";
-    case LambdaOperation::kGetAccountSettings: return "GetAccountSettings";
+    case LambdaOperation::kCreateFunction:
+      return "CreateFunction";
+    case LambdaOperation::kListFunctions:
+      return "ListFunctions";
+    case LambdaOperation::kGetFunction:
+      return "GetFunction";
+    case LambdaOperation::kDeleteFunction:
+      return "DeleteFunction";
+    case LambdaOperation::kGetFunctionConfiguration:
+      return "GetFunctionConfiguration";
+    case LambdaOperation::kUpdateFunctionConfiguration:
+      return "UpdateFunctionConfiguration";
+    case LambdaOperation::kUpdateFunctionCode:
+      return "UpdateFunctionCode";
+    case LambdaOperation::kInvoke:
+      return "Invoke";
+    case LambdaOperation::kPutFunctionConcurrency:
+      return "PutFunctionConcurrency";
+    case LambdaOperation::kDeleteFunctionConcurrency:
+      return "DeleteFunctionConcurrency";
+    case LambdaOperation::kGetFunctionConcurrency:
+      return "GetFunctionConcurrency";
+    case LambdaOperation::kGetAccountSettings:
+      return "GetAccountSettings";
   }
   return "Unknown";
 }

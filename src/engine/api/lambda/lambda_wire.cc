@@ -11,18 +11,17 @@ namespace sf::engine::lambda {
 
 namespace {
 
-using nlohmann::json;
 using function::FunctionSettings;
+using nlohmann::json;
 
 constexpr char kInvalid[] = "InvalidParameterValueException";
 constexpr char kRolePattern[] = "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+";
 
 tl::unexpected<ApiError> Constraint(const std::string& value, std::string_view field,
                                     std::string_view constraint) {
-  return ApiFail("ValidationException", "1 validation error detected: Value '" + value + "' at '" +
-                                            std::string(field) +
-                                            "' failed to satisfy constraint: " +
-                                            std::string(constraint));
+  return ApiFail("ValidationException",
+                 "1 validation error detected: Value '" + value + "' at '" + std::string(field) +
+                     "' failed to satisfy constraint: " + std::string(constraint));
 }
 
 tl::unexpected<ApiError> BadType(std::string_view member, std::string_view type) {
@@ -59,13 +58,24 @@ ApiResult<bool> Integer(const json& body, const char* member, std::string_view f
 }
 
 const std::set<std::string, std::less<>>& ReservedVariables() {
-  static const std::set<std::string, std::less<>> kReserved = {
-      "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-      "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-      "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
-      "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY",
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-      "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR"};
+  static const std::set<std::string, std::less<>> kReserved = {"_HANDLER",
+                                                               "_X_AMZN_TRACE_ID",
+                                                               "AWS_DEFAULT_REGION",
+                                                               "AWS_REGION",
+                                                               "AWS_EXECUTION_ENV",
+                                                               "AWS_LAMBDA_FUNCTION_NAME",
+                                                               "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+                                                               "AWS_LAMBDA_FUNCTION_VERSION",
+                                                               "AWS_LAMBDA_INITIALIZATION_TYPE",
+                                                               "AWS_LAMBDA_LOG_GROUP_NAME",
+                                                               "AWS_LAMBDA_LOG_STREAM_NAME",
+                                                               "AWS_ACCESS_KEY",
+                                                               "AWS_ACCESS_KEY_ID",
+                                                               "AWS_SECRET_ACCESS_KEY",
+                                                               "AWS_SESSION_TOKEN",
+                                                               "AWS_LAMBDA_RUNTIME_API",
+                                                               "LAMBDA_TASK_ROOT",
+                                                               "LAMBDA_RUNTIME_DIR"};
   return kReserved;
 }
 
@@ -96,14 +106,16 @@ ApiResult<void> ReadEnvironment(const json& body, FunctionSettings& settings) {
                    "Lambda was unable to configure your environment variables because the "
                    "environment variables you have provided contains reserved keys that are "
                    "currently not supported for modification. Reserved keys used in this "
-                   "request: " + reserved);
+                   "request: " +
+                       reserved);
   }
   std::string measured = json(env).dump();
   if (measured.size() > 4096) {
     return ApiFail(kInvalid,
                    "Lambda was unable to configure your environment variables because the "
                    "environment variables you have provided exceeded the 4KB limit. String "
-                   "measured: " + measured);
+                   "measured: " +
+                       measured);
   }
   settings.environment = std::move(env);
   return {};
@@ -113,8 +125,8 @@ ApiResult<void> CheckUnsupported(const json& body) {
   if (body.value("PackageType", "Zip") != "Zip") {
     return ApiFail(kInvalid, "streamform runs functions from zip packages only (PackageType Zip)");
   }
-  if (auto layers = body.find("Layers"); layers != body.end() && layers->is_array() &&
-                                          !layers->empty()) {
+  if (auto layers = body.find("Layers");
+      layers != body.end() && layers->is_array() && !layers->empty()) {
     return ApiFail(kInvalid, "streamform does not support Lambda layers yet");
   }
   return {};
@@ -124,8 +136,8 @@ ApiResult<void> CheckUnsupported(const json& body) {
 
 bool IsSupportedRuntime(std::string_view runtime) {
   static const std::set<std::string, std::less<>> kRuntimes = {
-      "python3.8",  "python3.9",  "python3.10",   "python3.11",  "python3.12",
-      "python3.13", "provided",   "provided.al2", "provided.al2023"};
+      "python3.8",  "python3.9", "python3.10",   "python3.11",     "python3.12",
+      "python3.13", "provided",  "provided.al2", "provided.al2023"};
   return kRuntimes.count(runtime) > 0;
 }
 
@@ -144,8 +156,7 @@ ApiResult<json> ParseBody(std::string_view body) {
   return std::move(*parsed);
 }
 
-ApiResult<FunctionSettings> ReadSettings(const json& body, FunctionSettings settings,
-                                         bool create) {
+ApiResult<FunctionSettings> ReadSettings(const json& body, FunctionSettings settings, bool create) {
   if (auto unsupported = CheckUnsupported(body); !unsupported) {
     return tl::unexpected(unsupported.error());
   }
@@ -180,9 +191,9 @@ ApiResult<FunctionSettings> ReadSettings(const json& body, FunctionSettings sett
   // credentials until the engine enforces IAM policies (issue 6 part 3).
   static const std::regex kRole(kRolePattern);
   if ((*role || create) && !std::regex_match(settings.role, kRole)) {
-    return Constraint(settings.role, "role",
-                      std::string("Member must satisfy regular expression pattern: ") +
-                          kRolePattern);
+    return Constraint(
+        settings.role, "role",
+        std::string("Member must satisfy regular expression pattern: ") + kRolePattern);
   }
   auto description = String(body, "Description", &settings.description);
   if (!description) return tl::unexpected(description.error());
@@ -224,9 +235,9 @@ std::string FormatLastModified(int64_t ms) {
   struct tm utc {};
   gmtime_r(&seconds, &utc);
   char text[96];
-  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
   return text;
 }
 

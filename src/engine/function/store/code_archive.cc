@@ -137,8 +137,8 @@ class Unpacker {
       std::filesystem::path target = std::filesystem::read_symlink(at, error);
       std::filesystem::path resolved =
           error ? at : std::filesystem::weakly_canonical(at.parent_path() / target, error);
-      auto [end, ignored] = std::mismatch(root.begin(), root.end(), resolved.begin(),
-                                          resolved.end());
+      auto [end, ignored] =
+          std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
       if (error || end != root.end()) {
         return Refuse(link, "is a symlink pointing outside the code directory");
       }
@@ -169,8 +169,8 @@ class Unpacker {
       stats_.bytes += size;
       if (stats_.bytes > limit_) {
         ::close(fd);
-        return ApiFail(kInvalid, "Unzipped size must be smaller than " + std::to_string(limit_) +
-                                     " bytes");
+        return ApiFail(kInvalid,
+                       "Unzipped size must be smaller than " + std::to_string(limit_) + " bytes");
       }
       if (::pwrite(fd, block, size, static_cast<off_t>(offset)) != static_cast<ssize_t>(size)) {
         ::close(fd);

@@ -80,9 +80,10 @@ ApiResult<std::string> FunctionStore::ReadZip(const CodeSource& code) const {
   }
   auto bytes = (*reader)->ReadAll();
   if (!bytes) {
-    return ApiFail("ServiceException", "cannot read s3://" + code.s3_bucket + "/" + code.s3_key +
-                                           ": " + bytes.error().message,
-                   500);
+    return ApiFail(
+        "ServiceException",
+        "cannot read s3://" + code.s3_bucket + "/" + code.s3_key + ": " + bytes.error().message,
+        500);
   }
   if (bytes->empty()) return ApiFail(kInvalid, "Uploaded file must be a non-empty zip");
   return std::move(*bytes);
@@ -118,7 +119,8 @@ void FunctionStore::PruneCode(const std::string& name, const std::string& keep_a
                               const std::string& keep_b) const {
   std::error_code error;
   std::filesystem::path keep_first(keep_a), keep_second(keep_b);
-  for (const auto& entry : std::filesystem::directory_iterator(FunctionDir(name) + "/code", error)) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(FunctionDir(name) + "/code", error)) {
     if (entry.path() == keep_first || entry.path() == keep_second) continue;
     std::filesystem::remove_all(entry.path(), error);
   }

@@ -28,10 +28,11 @@ std::map<std::string, std::string> EngineAwsEnvironment(const std::string& acces
                                                         const std::string& secret_key,
                                                         const std::string& region,
                                                         const std::string& endpoint_url) {
-  std::map<std::string, std::string> env = {
-      {"AWS_ACCESS_KEY_ID", access_key}, {"AWS_SECRET_ACCESS_KEY", secret_key},
-      {"AWS_REGION", region},            {"AWS_DEFAULT_REGION", region},
-      {"AWS_ENDPOINT_URL", endpoint_url}};
+  std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", access_key},
+                                            {"AWS_SECRET_ACCESS_KEY", secret_key},
+                                            {"AWS_REGION", region},
+                                            {"AWS_DEFAULT_REGION", region},
+                                            {"AWS_ENDPOINT_URL", endpoint_url}};
   for (const char* service : {"S3", "KINESIS", "LAMBDA", "FIREHOSE", "CLOUDWATCH", "EVENTBRIDGE"}) {
     env[std::string("AWS_ENDPOINT_URL_") + service] = endpoint_url;
   }

@@ -78,8 +78,8 @@ Result<std::unique_ptr<FunctionStore>> FunctionStore::Open(const std::string& da
                                                            const Clock& clock) {
   std::error_code error;
   std::filesystem::create_directories(data_dir + "/functions", error);
-  if (error) return Fail(ErrorCode::kIo, "cannot create " + data_dir + "/functions: " +
-                                             error.message());
+  if (error)
+    return Fail(ErrorCode::kIo, "cannot create " + data_dir + "/functions: " + error.message());
   auto db = sqlite::Db::Open(data_dir + "/functions.db");
   if (!db) return tl::unexpected(db.error());
   if (auto made = (*db)->Exec(
@@ -89,8 +89,7 @@ Result<std::unique_ptr<FunctionStore>> FunctionStore::Open(const std::string& da
   }
   std::string absolute = std::filesystem::absolute(data_dir, error).lexically_normal().string();
   if (error) absolute = data_dir;
-  std::unique_ptr<FunctionStore> store(
-      new FunctionStore(absolute, objects, clock, std::move(*db)));
+  std::unique_ptr<FunctionStore> store(new FunctionStore(absolute, objects, clock, std::move(*db)));
   if (auto loaded = store->Load(); !loaded) return tl::unexpected(loaded.error());
   return store;
 }
@@ -107,7 +106,8 @@ Status FunctionStore::Load() {
   }
   // Temporary unpack directories a crash left behind (see PlaceCode).
   std::error_code error;
-  for (const auto& function : std::filesystem::directory_iterator(data_dir_ + "/functions", error)) {
+  for (const auto& function :
+       std::filesystem::directory_iterator(data_dir_ + "/functions", error)) {
     std::filesystem::path code = function.path() / "code";
     for (const auto& entry : std::filesystem::directory_iterator(code, error)) {
       if (entry.path().filename().string().rfind(".tmp-", 0) == 0) {
@@ -161,8 +161,7 @@ ApiResult<FunctionConfig> FunctionStore::Create(const std::string& name,
   return Commit(std::move(config), false, {});
 }
 
-ApiResult<FunctionConfig> FunctionStore::UpdateCode(const std::string& name,
-                                                    const CodeSource& code,
+ApiResult<FunctionConfig> FunctionStore::UpdateCode(const std::string& name, const CodeSource& code,
                                                     const std::string& expected_revision) {
   std::lock_guard writing(write_mu_);
   auto current = Get(name);
@@ -214,8 +213,7 @@ ApiResult<FunctionConfig> FunctionStore::Commit(FunctionConfig config, bool must
   }
   config.revision_id = NewUuid();
   config.last_modified_ms = clock_.NowMs();
-  sqlite::Statement upsert(*db_,
-                           "INSERT OR REPLACE INTO functions (name, config) VALUES (?1, ?2)");
+  sqlite::Statement upsert(*db_, "INSERT OR REPLACE INTO functions (name, config) VALUES (?1, ?2)");
   upsert.Bind(1, config.name).Bind(2, ToJson(config).dump());
   if (auto written = upsert.Run(); !written) return Internal(written.error());
   functions_[config.name] = config;

@@ -64,7 +64,7 @@ struct FunctionConfig {
   std::string code_sha256;                  // base64 SHA-256 of the zip (Lambda's CodeSha256)
   int64_t code_size = 0;                    // bytes of the zip
   int64_t last_modified_ms = 0;
-  std::string revision_id;      // a UUID, new with every change
+  std::string revision_id;       // a UUID, new with every change
   std::string state = "Active";  // functions are ready when created (no Pending)
   std::string code_dir;          // the unpacked code, absolute
 };

@@ -132,8 +132,7 @@ class LambdaApiTest : public ::testing::Test {
   }
 
   json Create(const std::string& name) {
-    return Ok("POST", "/2015-03-31/functions", CreateBody(name, testing_support::PythonZip()),
-              201);
+    return Ok("POST", "/2015-03-31/functions", CreateBody(name, testing_support::PythonZip()), 201);
   }
 
   testing_support::TempDir dir_{"lambda_api"};
@@ -157,7 +156,8 @@ TEST_F(LambdaApiTest, CreatesAndGetsInTheModelsShapes) {
   EXPECT_EQ(created["MemorySize"], 128);
 
   json got = Ok("GET", "/2015-03-31/functions/fn");
-  for (auto& [key, value] : got.items()) EXPECT_TRUE(ModelMembers("GetFunctionResponse").count(key));
+  for (auto& [key, value] : got.items())
+    EXPECT_TRUE(ModelMembers("GetFunctionResponse").count(key));
   EXPECT_EQ(got["Configuration"], created);
   EXPECT_EQ(got["Code"]["RepositoryType"], "S3");
   EXPECT_EQ(Ok("GET", "/2015-03-31/functions/fn/configuration"), created);
@@ -170,9 +170,9 @@ TEST_F(LambdaApiTest, CreatesAndGetsInTheModelsShapes) {
   EXPECT_TRUE(IsError(Call("GET", "/2015-03-31/functions/fn?Qualifier=3"),
                       "ResourceNotFoundException", 404, "function:fn:3"));
   EXPECT_TRUE(IsError(Call("GET", "/2015-03-31/functions/a%20b"), "ValidationException", 400));
-  EXPECT_TRUE(IsError(Call("POST", "/2015-03-31/functions",
-                           CreateBody("fn", testing_support::PythonZip()).dump()),
-                      "ResourceConflictException", 409, "Function already exist: fn"));
+  EXPECT_TRUE(IsError(
+      Call("POST", "/2015-03-31/functions", CreateBody("fn", testing_support::PythonZip()).dump()),
+      "ResourceConflictException", 409, "Function already exist: fn"));
 }
 
 TEST_F(LambdaApiTest, CreateValidatesLikeLambda) {
@@ -205,8 +205,8 @@ TEST_F(LambdaApiTest, CreateValidatesLikeLambda) {
   body = good;
   body["Code"] = json::object();
   EXPECT_TRUE(IsError(create(body), "InvalidParameterValueException", 400, "source"));
-  EXPECT_TRUE(IsError(Call("POST", "/2015-03-31/functions", "{"),
-                      "InvalidRequestContentException", 400));
+  EXPECT_TRUE(
+      IsError(Call("POST", "/2015-03-31/functions", "{"), "InvalidRequestContentException", 400));
   EXPECT_TRUE(IsError(Call("GET", "/2015-03-31/nothing"), "ResourceNotFoundException", 404));
   EXPECT_TRUE(store_->List().empty());
 }
@@ -217,8 +217,8 @@ TEST_F(LambdaApiTest, ListsInPages) {
   std::string marker;
   int pages = 0;
   do {
-    json page = Ok("GET", "/2015-03-31/functions/?MaxItems=2" +
-                              (marker.empty() ? "" : "&Marker=" + marker));
+    json page = Ok(
+        "GET", "/2015-03-31/functions/?MaxItems=2" + (marker.empty() ? "" : "&Marker=" + marker));
     for (const auto& f : page["Functions"]) seen.push_back(f["FunctionName"]);
     marker = page.value("NextMarker", "");
     ++pages;
@@ -237,7 +237,8 @@ TEST_F(LambdaApiTest, UpdatesCodeAndConfiguration) {
   EXPECT_NE(code["CodeSha256"], created["CodeSha256"]);
   EXPECT_NE(code["RevisionId"], created["RevisionId"]);
   json config = Ok("PUT", "/2015-03-31/functions/fn/configuration",
-                   {{"Timeout", 60}, {"Environment", {{"Variables", {{"AB", "1"}}}}},
+                   {{"Timeout", 60},
+                    {"Environment", {{"Variables", {{"AB", "1"}}}}},
                     {"RevisionId", code["RevisionId"]}});
   EXPECT_EQ(config["Timeout"], 60);
   EXPECT_EQ(config["Environment"]["Variables"]["AB"], "1");
@@ -247,9 +248,9 @@ TEST_F(LambdaApiTest, UpdatesCodeAndConfiguration) {
                       "PreconditionFailedException", 412));
   EXPECT_TRUE(IsError(Call("PUT", "/2015-03-31/functions/ghost/code", "{}"),
                       "ResourceNotFoundException", 404));
-  EXPECT_TRUE(IsError(Call("PUT", "/2015-03-31/functions/fn/configuration",
-                           json{{"Runtime", "java11"}}.dump()),
-                      "InvalidParameterValueException", 400, "java11"));
+  EXPECT_TRUE(IsError(
+      Call("PUT", "/2015-03-31/functions/fn/configuration", json{{"Runtime", "java11"}}.dump()),
+      "InvalidParameterValueException", 400, "java11"));
 }
 
 TEST_F(LambdaApiTest, DeletesAndDropsWorkers) {
@@ -259,8 +260,8 @@ TEST_F(LambdaApiTest, DeletesAndDropsWorkers) {
   HttpResponse deleted = Call("DELETE", "/2015-03-31/functions/fn");
   EXPECT_EQ(deleted.status, 204);
   EXPECT_EQ(runtime_.dropped, std::vector<std::string>{"fn"});
-  EXPECT_TRUE(IsError(Call("DELETE", "/2015-03-31/functions/fn"), "ResourceNotFoundException",
-                      404));
+  EXPECT_TRUE(
+      IsError(Call("DELETE", "/2015-03-31/functions/fn"), "ResourceNotFoundException", 404));
 }
 
 TEST_F(LambdaApiTest, InvokesThroughTheRuntime) {
@@ -310,7 +311,8 @@ TEST_F(LambdaApiTest, InvocationTypesAndLimits) {
   EXPECT_EQ(invoke(R"({"e":1})", "Event").status, 202);
   EXPECT_EQ(runtime_.payloads, std::vector<std::string>{R"({"e":1})"});
   EXPECT_TRUE(IsError(invoke("{}", "Later"), "ValidationException", 400, "invocationType"));
-  EXPECT_TRUE(IsError(invoke("not json", "RequestResponse"), "InvalidRequestContentException", 400));
+  EXPECT_TRUE(
+      IsError(invoke("not json", "RequestResponse"), "InvalidRequestContentException", 400));
   std::string big = "\"" + std::string(kMaxSyncPayloadBytes, 'x') + "\"";
   EXPECT_TRUE(IsError(invoke(big, "RequestResponse"), "RequestTooLargeException", 413, "6291456"));
   std::string medium = "\"" + std::string(kMaxAsyncPayloadBytes, 'x') + "\"";
@@ -319,7 +321,8 @@ TEST_F(LambdaApiTest, InvocationTypesAndLimits) {
                       "ResourceNotFoundException", 404));
 
   EXPECT_EQ(Ok("PUT", "/2017-10-31/functions/fn/concurrency",
-                {{"ReservedConcurrentExecutions", 0}})["ReservedConcurrentExecutions"], 0);
+               {{"ReservedConcurrentExecutions", 0}})["ReservedConcurrentExecutions"],
+            0);
   size_t calls = runtime_.specs.size();
   HttpResponse throttled = invoke("{}", "RequestResponse");
   EXPECT_TRUE(IsError(throttled, "TooManyRequestsException", 429, "Rate Exceeded."));
@@ -327,7 +330,8 @@ TEST_F(LambdaApiTest, InvocationTypesAndLimits) {
             "ReservedFunctionConcurrentInvocationLimitExceeded");
   EXPECT_EQ(runtime_.specs.size(), calls);
   EXPECT_EQ(Ok("GET", "/2019-09-30/functions/fn/concurrency")["ReservedConcurrentExecutions"], 0);
-  EXPECT_EQ(Ok("GET", "/2015-03-31/functions/fn")["Concurrency"]["ReservedConcurrentExecutions"], 0);
+  EXPECT_EQ(Ok("GET", "/2015-03-31/functions/fn")["Concurrency"]["ReservedConcurrentExecutions"],
+            0);
   EXPECT_EQ(Call("DELETE", "/2017-10-31/functions/fn/concurrency").status, 204);
   EXPECT_EQ(Ok("GET", "/2019-09-30/functions/fn/concurrency"), json::object());
   EXPECT_TRUE(IsError(Call("PUT", "/2017-10-31/functions/fn/concurrency",
@@ -342,7 +346,8 @@ TEST(LambdaRoute, RecognisesLambdaBySigningService) {
   HttpRequest request;
   request.headers = {{"Authorization",
                       "AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/lambda/aws4_request, "
-                      "SignedHeaders=host, Signature=" + std::string(64, 'a')}};
+                      "SignedHeaders=host, Signature=" +
+                          std::string(64, 'a')}};
   EXPECT_TRUE(IsLambdaRequest(request));
   request.headers[0].second.replace(request.headers[0].second.find("lambda"), 6, "s3");
   EXPECT_FALSE(IsLambdaRequest(request));

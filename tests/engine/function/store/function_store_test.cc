@@ -21,11 +21,11 @@ namespace sf::engine::function {
 namespace {
 
 namespace fs = std::filesystem;
-using testing_support::MakeZip;
-using testing_support::PythonZip;
 using testing_support::Dir;
 using testing_support::File;
 using testing_support::Link;
+using testing_support::MakeZip;
+using testing_support::PythonZip;
 using testing_support::ZipEntry;
 
 std::string ReadText(const std::string& path) {
@@ -66,9 +66,9 @@ class FunctionStoreTest : public ::testing::Test {
 };
 
 TEST_F(FunctionStoreTest, CreatesAndReadsBack) {
-  std::string zip = MakeZip({File("handler.py", "print(1)\n"),
-                             File("bootstrap", "#!/bin/sh\necho hi\n", 0755), Dir("lib/"),
-                             File("lib/util.py", "X = 1\n")});
+  std::string zip =
+      MakeZip({File("handler.py", "print(1)\n"), File("bootstrap", "#!/bin/sh\necho hi\n", 0755),
+               Dir("lib/"), File("lib/util.py", "X = 1\n")});
   auto created = store_->Create("fn-1", Python(), Zip(zip));
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_EQ(created->name, "fn-1");
@@ -80,8 +80,8 @@ TEST_F(FunctionStoreTest, CreatesAndReadsBack) {
                                std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
                                           "[0-9a-f]{12}")))
       << created->revision_id;
-  EXPECT_EQ(created->code_dir, dir_.path() + "/functions/fn-1/code/" +
-                                   auth::HexEncode(auth::Sha256Raw(zip)));
+  EXPECT_EQ(created->code_dir,
+            dir_.path() + "/functions/fn-1/code/" + auth::HexEncode(auth::Sha256Raw(zip)));
   EXPECT_EQ(ReadText(created->code_dir + "/lib/util.py"), "X = 1\n");
   struct stat info {};
   ASSERT_EQ(::stat((created->code_dir + "/bootstrap").c_str(), &info), 0);
@@ -194,10 +194,10 @@ TEST_F(FunctionStoreTest, RefusesPathTraversal) {
   EXPECT_TRUE(fs::is_empty(dir_.path() + "/functions/fn/code")) << "no partial code is left";
   EXPECT_TRUE(store_->List().empty());
 
-  auto inside = store_->Create(
-      "ok", Python(),
-      Zip(MakeZip({File("lib/real.so.1", "so"), Link("lib/real.so", "real.so.1"),
-                   Link("top", "lib/../lib/real.so")})));
+  auto inside =
+      store_->Create("ok", Python(),
+                     Zip(MakeZip({File("lib/real.so.1", "so"), Link("lib/real.so", "real.so.1"),
+                                  Link("top", "lib/../lib/real.so")})));
   ASSERT_TRUE(inside) << inside.error().message;
   EXPECT_EQ(ReadText(inside->code_dir + "/top"), "so");
 }
@@ -257,8 +257,7 @@ TEST(FunctionSpec, IsBuiltFromTheStoredConfiguration) {
   config.code_dir = "/data/functions/fn/code/ab";
   config.revision_id = "rev";
   SpecContext context;
-  context.aws_environment =
-      EngineAwsEnvironment("AK", "SK", "eu-west-1", "http://127.0.0.1:4560");
+  context.aws_environment = EngineAwsEnvironment("AK", "SK", "eu-west-1", "http://127.0.0.1:4560");
   context.region = "eu-west-1";
   FunctionSpec spec = BuildFunctionSpec(config, context);
   EXPECT_EQ(spec.arn, "arn:aws:lambda:eu-west-1:000000000000:function:fn");

@@ -67,9 +67,8 @@ inline std::string MakeZip(const std::vector<ZipEntry>& entries) {
 
 // A python function: handler.py with lambda_handler returning its event.
 inline std::string PythonZip(const std::string& marker = "v1") {
-  return MakeZip(
-      {File("handler.py", "def lambda_handler(event, context):\n    return event  # " + marker +
-                              "\n")});
+  return MakeZip({File(
+      "handler.py", "def lambda_handler(event, context):\n    return event  # " + marker + "\n")});
 }
 
 }  // namespace sf::testing_support

@@ -42,6 +42,8 @@ AuthError S3Error(const AuthRejection& r) {
     case AuthFailure::kPayloadHashMismatch:
       return {"XAmzContentSHA256Mismatch",
               "The provided 'x-amz-content-sha256' header does not match what was computed.", 400};
+    case AuthFailure::kInvalidToken:
+      return {"InvalidToken", "The provided token is malformed or otherwise invalid.", 400};
   }
   return {"InternalError", "We encountered an internal error. Please try again.", 500};
 }
@@ -68,6 +70,7 @@ AuthError JsonError(const AuthRejection& r) {
       return {"IncompleteSignatureException",
               r.detail.empty() ? "Authorization header is malformed." : r.detail, 400};
     case AuthFailure::kUnknownAccessKey:
+    case AuthFailure::kInvalidToken:
       return {"UnrecognizedClientException",
               "The security token included in the request is invalid.", 400};
     case AuthFailure::kSignatureMismatch:

@@ -68,6 +68,8 @@ std::string_view AuthFailureName(AuthFailure failure) {
       return "Expired";
     case AuthFailure::kPayloadHashMismatch:
       return "PayloadHashMismatch";
+    case AuthFailure::kInvalidToken:
+      return "InvalidToken";
   }
   return "Unknown";
 }

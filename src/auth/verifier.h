@@ -25,6 +25,7 @@ enum class AuthFailure {
   kTooSkewed,            // X-Amz-Date more than 15 minutes from the clock
   kExpired,              // presigned URL past X-Amz-Date + X-Amz-Expires
   kPayloadHashMismatch,  // x-amz-content-sha256 is not the body's hash
+  kInvalidToken,         // a session's key without its session token (the caller checks it)
 };
 
 std::string_view AuthFailureName(AuthFailure failure);

@@ -60,7 +60,8 @@ std::string KinesisApi::StreamName(JsonRequest& request) {
   return std::string(*name);
 }
 
-void KinesisApi::Handle(std::string_view operation, const HttpRequest& http, Respond respond) {
+void KinesisApi::Handle(std::string_view operation, const HttpRequest& http, Respond respond,
+                        const iam::Principal& principal) {
   static const std::unordered_map<std::string_view, Operation> kOperations = {
       {"CreateStream", &KinesisApi::CreateStream},
       {"DeleteStream", &KinesisApi::DeleteStream},
@@ -92,6 +93,12 @@ void KinesisApi::Handle(std::string_view operation, const HttpRequest& http, Res
   if (!request) {
     respond(ErrorResponse(request.error()));
     return;
+  }
+  if (!principal.administrator()) {
+    if (auto denied = Authorize(operation, **request, principal)) {
+      respond(ErrorResponse(*denied));
+      return;
+    }
   }
   if (operation == "PutRecords" || operation == "PutRecord") {
     PutRecords(**request, operation == "PutRecord", std::move(respond));

@@ -4,6 +4,12 @@
 // {"__type": "<Name>", "message": "..."} with AWS's status and text. Requests are validated
 // here (types, lengths, patterns, ranges); semantics live in StreamService.
 //
+// Authorization: a role session's request is checked against its role's policies before the
+// operation runs (kinesis:<Operation> on the stream's ARN; "*" for ListStreams), and refused as
+// Kinesis does: 400 AccessDeniedException "User: <session arn> is not authorized to perform:
+// ...". A request whose stream cannot be read (no StreamName, a bad iterator) is left to the
+// operation, which refuses it without acting.
+//
 // Thread-safe. Handle never blocks: puts are acknowledged by the Committer once durable.
 
 #include <functional>
@@ -11,6 +17,7 @@
 #include <string_view>
 
 #include "engine/api/json_request.h"
+#include "engine/iam/principal.h"
 #include "engine/server/http_server.h"
 #include "engine/stream/committer.h"
 #include "engine/stream/stream_service.h"
@@ -24,8 +31,9 @@ class KinesisApi {
   KinesisApi(StreamService& streams, Committer& committer)
       : streams_(streams), committer_(committer) {}
 
-  // `operation` is the part of X-Amz-Target after the prefix.
-  void Handle(std::string_view operation, const HttpRequest& request, Respond respond);
+  // `operation` is the part of X-Amz-Target after the prefix; `principal` signed the request.
+  void Handle(std::string_view operation, const HttpRequest& request, Respond respond,
+              const iam::Principal& principal = {});
 
   // The response for an error, in the JSON 1.1 protocol.
   static HttpResponse ErrorResponse(const ApiError& error);
@@ -53,6 +61,11 @@ class KinesisApi {
   ApiResult<std::string> ListTags(JsonRequest& request);
   // PutRecord and PutRecords answer through the Committer, so they respond themselves.
   void PutRecords(JsonRequest& request, bool single, Respond respond);
+
+  // kinesis_authorize.cc: nullopt when `principal` may perform `operation` as `request` asks,
+  // else the AccessDeniedException.
+  std::optional<ApiError> Authorize(std::string_view operation, JsonRequest& request,
+                                    const iam::Principal& principal) const;
 
   // The stream a request names, by StreamName or StreamARN (either is accepted wherever the
   // other is). Records a violation and returns "" when neither is valid.

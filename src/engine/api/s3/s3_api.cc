@@ -47,6 +47,8 @@ BodyPlan S3Api::Classify(const HttpRequest& head) {
   auto verified = auth_.Check(head, "s3", std::nullopt);
   if (!verified) {
     plan.answer = AuthErrorResponse(verified.error(), route->Resource(), request_id);
+  } else if (auto denied = Authorize(head, *route, auth_.PrincipalOf(*verified), request_id)) {
+    plan.answer = std::move(*denied);
   } else {
     plan = StreamedPut(head, std::move(*route), request_id, *verified);
   }
@@ -68,6 +70,10 @@ void S3Api::Handle(HttpRequest&& request, Respond respond) {
   auto verified = auth_.Check(request, "s3", request.body);
   if (!verified) {
     return respond(AuthErrorResponse(verified.error(), call->route.Resource(), call->request_id));
+  }
+  call->principal = auth_.PrincipalOf(*verified);
+  if (auto denied = Authorize(request, call->route, call->principal, call->request_id)) {
+    return respond(std::move(*denied));
   }
   if (auto md5 = ContentMd5Hex(request)) {
     if (md5->empty()) {

@@ -11,10 +11,17 @@
 // ListObjects (v1), ListObjectsV2, ListMultipartUploads (prefix filter, not paged),
 // DeleteObjects, PutObject, CopyObject, GetObject, HeadObject, DeleteObject, and multipart
 // upload (Create, UploadPart, Complete, Abort, ListParts). Anything else is 501 NotImplemented.
+//
+// Authorization: a role session's request is checked against its role's policies once it is
+// authenticated, before anything is read or written, with the actions and resources of AWS's
+// service authorization reference (s3_authorize.cc: s3:GetObject on arn:aws:s3:::bucket/key,
+// s3:ListBucket on arn:aws:s3:::bucket, ...; DeleteObjects checks s3:DeleteObject per key and
+// reports refused keys in its result, as S3 does), and refused with 403 AccessDenied.
 
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/clock.h"
@@ -97,6 +104,11 @@ class S3Api {
   HttpResponse AbortMultipartUpload(Call& call);
   HttpResponse ListParts(Call& call);
   // put_sink.cc: the streamed plan for PutObject / UploadPart.
+  // s3_authorize.cc: nullopt when `principal` may perform the routed operation; else S3's
+  // AccessDenied for it.
+  std::optional<HttpResponse> Authorize(const HttpRequest& request, const S3Request& route,
+                                        const iam::Principal& principal,
+                                        std::string_view request_id) const;
   BodyPlan StreamedPut(const HttpRequest& head, S3Request route, std::string request_id,
                        const auth::Authenticated& authenticated);
 

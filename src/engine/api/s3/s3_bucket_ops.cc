@@ -210,13 +210,26 @@ HttpResponse S3Api::DeleteObjects(Call& call) {
                         {parsed.error().code, parsed.error().message, parsed.error().http_status});
   }
   std::vector<std::string> keys;
+  std::vector<std::string> refused;  // keys the principal may not delete (S3 reports each)
   keys.reserve(parsed->objects.size());
-  for (const ObjectIdentifier& object : parsed->objects) keys.push_back(object.key);
+  for (const ObjectIdentifier& object : parsed->objects) {
+    bool allowed =
+        iam::Authorize(call.principal, "s3:DeleteObject",
+                       ObjectArn(call.route.bucket, object.key)) == iam::Decision::kAllow;
+    (allowed ? keys : refused).push_back(object.key);
+  }
   auto results = store_.DeleteObjects(call.route.bucket, keys);
   if (!results) return StoreError(call, results.error());
   std::string body;
   XmlWriter xml(body);
   xml.Declaration().Open("DeleteResult", kS3Namespace);
+  for (const std::string& key : refused) {
+    xml.Open("Error")
+        .Element("Key", key)
+        .Element("Code", "AccessDenied")
+        .Element("Message", "Access Denied")
+        .Close();
+  }
   for (const DeleteResult& result : *results) {
     if (!result.error) {
       if (!parsed->quiet) xml.Open("Deleted").Element("Key", result.key).Close();

@@ -25,8 +25,8 @@ class ObjectSource : public BodySource {
   std::unique_ptr<ObjectReader> reader_;
 };
 
-// "bucket/key" or "/bucket/key" (URL-encoded, optionally "?versionId=..."), as
-// x-amz-copy-source carries it.
+}  // namespace
+
 std::optional<std::pair<std::string, std::string>> ParseCopySource(std::string_view source) {
   size_t question = source.find('?');
   if (question != std::string_view::npos) source = source.substr(0, question);
@@ -39,8 +39,6 @@ std::optional<std::pair<std::string, std::string>> ParseCopySource(std::string_v
   }
   return std::make_pair(decoded->substr(0, slash), decoded->substr(slash + 1));
 }
-
-}  // namespace
 
 HttpResponse S3Api::GetObject(Call& call, bool head) {
   const S3Request& route = call.route;

@@ -28,6 +28,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-boto3 python3-botocore awscli
+  make autoconf automake libtool  # aws-lambda-ric's native build (tests/clients/node_ric)
 )
 # Node.js and npm for tests/clients/node (the AWS SDK for JavaScript v3): Debian's (18.20, 9.2),
 # unless both are already on PATH, e.g. from NodeSource, whose nodejs conflicts with Debian's npm.

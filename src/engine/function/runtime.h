@@ -3,9 +3,9 @@
 // Lambda runtime API (/2018-06-01/runtime/invocation/next, /{id}/response, /{id}/error,
 // /init/error) on the engine's own port. Issue 6.
 //
-// Who uses it: the Lambda API (engine/api/lambda: Invoke), event-source mappings and schedules
-// (later) call Invoke; the engine routes every request under kRuntimeApiPrefix to
-// HandleRuntimeApi.
+// Who uses it: the Lambda API (engine/api/lambda: Invoke), the asynchronous event queue
+// (function/event_queue), event-source mappings and schedules call Invoke; the engine routes
+// every request under kRuntimeApiPrefix to HandleRuntimeApi and reads Metrics for /metrics.
 //
 // Workers. Each function has up to its concurrency limit of long-lived worker processes,
 // started on demand and reused (warm) while the function's `revision` stays the same; a new
@@ -26,10 +26,12 @@
 // written under the data dir) with /usr/bin/python3; provided, provided.al2 and
 // provided.al2023 run the function's own `bootstrap` executable from its code directory.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/server/http_server.h"
 
@@ -50,6 +52,7 @@ struct FunctionSpec {
   int memory_mb = 128;
   int concurrency = 10;  // the most workers at once (reserved, else the engine's cap)
   std::string version = "$LATEST";
+  std::string role;      // the execution role's ARN (the mappings' invokeIdentityArn)
   std::string revision;  // a new value retires the workers of the old one
 };
 
@@ -69,13 +72,43 @@ struct InvokeResult {
   std::string log_tail;  // the invocation's log lines, at most the last 4 KiB
 };
 
+// The upper bounds (milliseconds) of the Duration histogram's buckets; +Inf is implied.
+inline constexpr std::array<double, 14> kDurationBucketsMs = {
+    5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000};
+
+// A function's CloudWatch-style metrics (AWS/Lambda) since the runtime started, counted for
+// every invocation whatever asked for it (the Invoke API, event-source mappings, schedules,
+// the asynchronous queue's retries).
+struct FunctionMetricsSnapshot {
+  std::string function;
+  uint64_t invocations = 0;    // Invocations: handler runs that ended, successes and errors alike
+  uint64_t errors = 0;         // Errors: function errors, timeouts, crashes and init errors
+  uint64_t throttles = 0;      // Throttles: invocations refused for want of concurrency
+  double duration_sum_ms = 0;  // Duration of the `invocations` (from hand-out to answer)
+  // Cumulative counts of invocations whose Duration is <= kDurationBucketsMs[i].
+  std::array<uint64_t, kDurationBucketsMs.size()> duration_buckets{};
+  int concurrent_executions = 0;  // ConcurrentExecutions: invocations on a worker now
+};
+
 // Thread-safe.
 class Runtime {
  public:
   virtual ~Runtime() = default;
-  // Runs one invocation; `done` is called exactly once, from any thread.
+  // Runs one invocation; `done` is called exactly once, from any thread. A spec whose
+  // concurrency is 0 (reserved concurrency 0) ends kThrottled at once, as Lambda does.
   virtual void Invoke(const FunctionSpec& spec, std::string payload,
                       std::function<void(InvokeResult)> done) = 0;
+  // As Invoke, with the request id the caller chose (a UUID): an asynchronous event keeps its
+  // id across retries, as Lambda's do. An implementation that cannot keep it (a test fake) may
+  // fall back to Invoke, which picks its own.
+  virtual void InvokeWithRequestId(const FunctionSpec& spec, std::string payload,
+                                   std::string request_id, std::function<void(InvokeResult)> done) {
+    (void)request_id;
+    Invoke(spec, std::move(payload), std::move(done));
+  }
+  // Every function invoked since the runtime started (and not dropped since), by name.
+  // Thread-safe; a consistent snapshot. The default, for test fakes, is none.
+  virtual std::vector<FunctionMetricsSnapshot> Metrics() const { return {}; }
   // Stops every worker of a function (deleted): running invocations fail as kCrashed.
   virtual void Drop(const std::string& function_name) = 0;
   // The runtime API, for requests whose path starts with kRuntimeApiPrefix.

@@ -65,7 +65,10 @@ void WorkerRuntime::Dispatch(Pool& pool, Effects& effects) {
       return;
     }
     auto worker = std::make_shared<Worker>();
-    worker->id = "w" + std::to_string(next_worker_++);
+    // Unguessable, and never reused across engine runs: a worker left running by an engine that
+    // was killed must not pass for a worker of the next one (its requests then get 403).
+    worker->id = "w" + std::to_string(next_worker_++) + "-" + NewRequestId().substr(0, 8) +
+                 NewRequestId().substr(24);
     worker->spec = pool.spec;
     worker->log = pool.log;
     worker->spawned = Steady::now();
@@ -119,6 +122,18 @@ void WorkerRuntime::WorkerReady(Worker& worker) {
   } else {
     worker.phase = Worker::Phase::kIdle;
     worker.idle_since = Steady::now();
+    MakeRoom(pool->second);
+  }
+}
+
+// A pool held back by the engine-wide cap gets room from a worker that turns idle (the cap may
+// have been reached while every worker was busy, when there was no idle one to evict).
+void WorkerRuntime::MakeRoom(const Pool& idle) {
+  for (auto& [name, pool] : pools_) {
+    if (&pool != &idle && !pool.queue.empty() && !CanSpawn(pool)) {
+      EvictIdleWorker(pool);
+      return;
+    }
   }
 }
 
@@ -162,6 +177,9 @@ void WorkerRuntime::Finish(Worker& worker, Outcome outcome, Effects& effects) {
   ReportFields report;
   report.request_id = invocation->request_id;
   report.duration_ms = MsSince(invocation->started);
+  if (auto pool = pools_.find(worker.spec->name); pool != pools_.end()) {
+    pool->second.counters.Ended(outcome.status, report.duration_ms);
+  }
   report.memory_mb = worker.spec->memory_mb;
   if (worker.pid > 0) report.max_memory_used_mb = MaxMemoryUsedMb(worker.pid);
   report.init_duration_ms = std::exchange(worker.init_ms, std::nullopt);

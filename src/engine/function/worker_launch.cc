@@ -74,8 +74,9 @@ Result<SpawnRequest> BuildWorkerLaunch(const FunctionSpec& spec, const LaunchCon
     request.environment.push_back(name + "=" + value);
   }
   request.working_dir = spec.code_dir;
-  request.address_space_bytes =
-      static_cast<uint64_t>(spec.memory_mb + kInterpreterHeadroomMb) * 1024 * 1024;
+  int headroom_mb =
+      spec.runtime.rfind("python", 0) == 0 ? kInterpreterHeadroomMb : kProvidedHeadroomMb;
+  request.address_space_bytes = static_cast<uint64_t>(spec.memory_mb + headroom_mb) * 1024 * 1024;
   return request;
 }
 

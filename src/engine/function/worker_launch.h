@@ -11,11 +11,14 @@
 // LANG=C.UTF-8, TZ=:UTC, then the function's variables, then `aws_environment` (credentials,
 // endpoint), then Lambda's reserved variables, each later group winning over an earlier one.
 //
-// Memory: RLIMIT_AS = (MemorySize + kInterpreterHeadroomMb) MiB. RLIMIT_AS counts address space,
-// not resident memory: /usr/bin/python3 with boto3 imported and a client made maps ~64 MiB,
-// and every extra thread reserves a 64 MiB malloc arena plus an 8 MiB stack, so 512 MiB of
-// headroom lets a handler use a thread pool while an allocation far beyond MemorySize fails
-// (MemoryError in python, a failed malloc elsewhere).
+// Memory: RLIMIT_AS = (MemorySize + headroom) MiB. RLIMIT_AS counts address space, not resident
+// memory. python3.x: kInterpreterHeadroomMb -- /usr/bin/python3 with boto3 imported and a client
+// made maps ~64 MiB, and every extra thread reserves a 64 MiB malloc arena plus an 8 MiB stack,
+// so 512 MiB of headroom lets a handler use a thread pool while an allocation far beyond
+// MemorySize fails (MemoryError). provided*: kProvidedHeadroomMb -- the bootstrap may start a
+// VM that reserves address space up front: node 20's V8 cannot start below ~830 MiB (its code
+// range and heap cage), so with the python headroom a Node.js function at 128 MB (the AWS
+// default) died at start ("Fatal process OOM ... CodeRange") where AWS runs it.
 
 #include <string>
 
@@ -25,6 +28,7 @@
 namespace sf::engine::function {
 
 inline constexpr int kInterpreterHeadroomMb = 512;
+inline constexpr int kProvidedHeadroomMb = 1536;
 
 struct LaunchContext {
   std::string runtime_api;  // AWS_LAMBDA_RUNTIME_API: "127.0.0.1:<port>/_streamform/runtime/<id>"

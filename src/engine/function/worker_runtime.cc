@@ -68,10 +68,16 @@ WorkerRuntime::~WorkerRuntime() {
 
 void WorkerRuntime::Invoke(const FunctionSpec& spec, std::string payload,
                            std::function<void(InvokeResult)> done) {
+  InvokeWithRequestId(spec, std::move(payload), NewRequestId(), std::move(done));
+}
+
+void WorkerRuntime::InvokeWithRequestId(const FunctionSpec& spec, std::string payload,
+                                        std::string request_id,
+                                        std::function<void(InvokeResult)> done) {
   auto invocation = std::make_unique<Invocation>();
   invocation->spec = std::make_shared<const FunctionSpec>(spec);
   invocation->payload = std::move(payload);
-  invocation->request_id = NewRequestId();
+  invocation->request_id = std::move(request_id);
   invocation->done = std::move(done);
   auto wait = options_.max_queue_wait.value_or(std::chrono::seconds(spec.timeout_seconds));
   invocation->queue_deadline = Steady::now() + wait;
@@ -98,8 +104,13 @@ void WorkerRuntime::Invoke(const FunctionSpec& spec, std::string payload,
           if (worker.phase == Worker::Phase::kIdle) Kill(worker, KillReason::kRetire);
         }
       }
-      pool.queue.push_back(std::move(invocation));
-      Dispatch(pool, effects);
+      if (spec.concurrency <= 0) {  // reserved concurrency 0: always throttled
+        Fail(std::move(invocation), InvokeResult::Status::kThrottled,
+             ErrorPayload("TooManyRequestsException", "Rate Exceeded."), effects);
+      } else {
+        pool.queue.push_back(std::move(invocation));
+        Dispatch(pool, effects);
+      }
     }
   }
   changed_.notify_all();
@@ -124,6 +135,11 @@ void WorkerRuntime::Drop(const std::string& function_name) {
 
 void WorkerRuntime::Fail(std::unique_ptr<Invocation> invocation, InvokeResult::Status status,
                          std::string payload, Effects& effects) {
+  if (status == InvokeResult::Status::kThrottled) {
+    if (auto pool = pools_.find(invocation->spec->name); pool != pools_.end()) {
+      ++pool->second.counters.throttles;
+    }
+  }
   InvokeResult result;
   result.status = status;
   result.payload = std::move(payload);

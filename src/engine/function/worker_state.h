@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -76,11 +77,21 @@ struct Worker {
   std::thread pump;
 };
 
+// A function's counters for Metrics (ConcurrentExecutions is counted from the workers).
+struct PoolCounters {
+  uint64_t invocations = 0, errors = 0, throttles = 0;
+  double duration_sum_ms = 0;
+  std::array<uint64_t, kDurationBucketsMs.size()> duration_buckets{};  // not cumulative
+
+  void Ended(InvokeResult::Status status, double duration_ms);
+};
+
 struct Pool {
   std::shared_ptr<const FunctionSpec> spec;  // the newest revision seen
   std::shared_ptr<FunctionLog> log;
   std::deque<std::unique_ptr<Invocation>> queue;
   std::set<std::string> workers;
+  PoolCounters counters;  // dropped with the pool (Drop: the function was deleted)
 };
 
 // Work decided under the lock, done after it.
@@ -102,6 +113,9 @@ class WorkerRuntime final : public Runtime {
 
   void Invoke(const FunctionSpec& spec, std::string payload,
               std::function<void(InvokeResult)> done) override;
+  void InvokeWithRequestId(const FunctionSpec& spec, std::string payload, std::string request_id,
+                           std::function<void(InvokeResult)> done) override;
+  std::vector<FunctionMetricsSnapshot> Metrics() const override;
   void Drop(const std::string& function_name) override;
   void HandleRuntimeApi(HttpRequest&& request, Respond respond) override;
 
@@ -124,6 +138,7 @@ class WorkerRuntime final : public Runtime {
   void DispatchAll(Effects& effects);
   bool CanSpawn(const Pool& pool) const;
   void EvictIdleWorker(const Pool& except);
+  void MakeRoom(const Pool& idle);  // a worker of `idle` just turned idle
   void WorkerReady(Worker& worker);
   void HandOut(Worker& worker);
   void SendHandOut(Worker& worker, Effects& effects);  // from the pump
@@ -140,7 +155,7 @@ class WorkerRuntime final : public Runtime {
 
   const WorkerRuntimeOptions options_;
   const std::string bootstrap_path_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable changed_;  // state changed: the timer rechecks; workers_ may be empty
   std::map<std::string, Pool> pools_;
   std::map<std::string, std::shared_ptr<Worker>> workers_;

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Installs the pinned AWS SDK for JavaScript v3 packages (package-lock.json) into
-# tests/clients/node/node_modules for s3_sdk_test.mjs, with `npm ci`, when node_modules is
-# missing or older than the lockfile. Quiet when it works; says why when it does not.
+# Installs the pinned npm packages of a directory (its package-lock.json) into its node_modules,
+# with `npm ci`, when node_modules is missing or older than the lockfile. Quiet when it works;
+# says why when it does not.
 #
-#   tests/clients/node/install.sh
+#   tests/clients/node/install.sh            # the AWS SDK for JavaScript v3, for s3_sdk_test.mjs
+#   tests/clients/node/install.sh DIR        # e.g. tests/clients/node_ric (aws-lambda-ric)
 #
-# The versions are the newest whose `engines` still allow Debian 12's node 18.20 (see
-# package.json; @aws-sdk/util-locate-window is overridden to such a version too).
+# The SDK versions are the newest whose `engines` still allow Debian 12's node 18.20 (see
+# package.json; @aws-sdk/util-locate-window is overridden to such a version too). aws-lambda-ric
+# builds a native addon on install (its own curl and aws-lambda-cpp): it needs g++, make, cmake,
+# autoconf, automake, libtool and python3, which ci/setup.sh installs.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")}" && pwd)
 stamp=$here/node_modules/.package-lock.json  # written by npm at the end of every install
 
 fail() {
@@ -31,7 +34,7 @@ if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error --fetch-retries
   registry=$(cd "$here" && npm config get registry 2>/dev/null || echo "the npm registry")
   if grep -qE 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|socket hang up|request to .* failed' "$log"; then
     tail -5 "$log" >&2
-    fail "cannot reach $registry to install the AWS SDK packages (offline? proxy?)"
+    fail "cannot reach $registry to install the packages of $here (offline? proxy?)"
   fi
   tail -30 "$log" >&2
   fail "npm ci failed in $here"

@@ -1,6 +1,8 @@
-// The provided runtimes: the function's own `bootstrap`, here a shell script using curl.
+// The provided runtimes: the function's own `bootstrap`, a shell script using curl or a
+// compiled C++ client (cpp_bootstrap.cc).
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "runtime_fixture.h"
@@ -55,6 +57,30 @@ TEST_F(ProvidedRuntimeTest, AShellScriptBootstrapServesInvocations) {
   InvokeResult failed = Invoke(spec, R"("fail")");
   ASSERT_EQ(failed.status, Status::kFunctionError) << failed.payload;
   EXPECT_EQ(nlohmann::json::parse(failed.payload)["errorType"], "Script.Failed");
+}
+
+TEST_F(ProvidedRuntimeTest, ACompiledCppBootstrapServesInvocations) {
+  FunctionSpec spec = Provided("cpp", 0755);
+  std::filesystem::copy_file(STREAMFORM_CPP_BOOTSTRAP, spec.code_dir + "/bootstrap",
+                             std::filesystem::copy_options::overwrite_existing);
+  spec.handler = "handler.cpp";
+  spec.timeout_seconds = 7;
+  InvokeResult first = Invoke(spec, R"({"n":1})");
+  ASSERT_EQ(first.status, Status::kOk) << first.payload << first.log_tail;
+  nlohmann::json out = nlohmann::json::parse(first.payload);
+  EXPECT_EQ(out["echo"]["n"], 1);
+  EXPECT_EQ(out["handler"], "handler.cpp");
+  EXPECT_EQ(out["requestId"], first.request_id);
+  EXPECT_EQ(out["arn"], spec.arn);
+  EXPECT_GT(out["deadlineMs"].get<int64_t>(), 1700000000000) << "epoch milliseconds";
+  EXPECT_NE(first.log_tail.find("cpp handling " + first.request_id), std::string::npos)
+      << first.log_tail;
+  InvokeResult second = Invoke(spec, R"([1,2])");
+  ASSERT_EQ(second.status, Status::kOk) << second.payload;
+  EXPECT_EQ(nlohmann::json::parse(second.payload)["pid"], out["pid"]) << "warm";
+  InvokeResult failed = Invoke(spec, R"("fail")");
+  ASSERT_EQ(failed.status, Status::kFunctionError) << failed.payload;
+  EXPECT_EQ(nlohmann::json::parse(failed.payload)["errorType"], "Cpp.Failure");
 }
 
 TEST_F(ProvidedRuntimeTest, ABootstrapThatIsNotExecutableIsAnInitError) {

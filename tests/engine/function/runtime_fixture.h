@@ -24,15 +24,14 @@ class RuntimeTest : public ::testing::Test {
 
   // (Re)starts the runtime with `options` (port and data_dir are filled in).
   void Start(WorkerRuntimeOptions options) {
-    runtime_.reset();
-    server_.reset();
+    StopBoth();
     options.port = [this] { return server_->port(); };
     options.data_dir = dir_.path();
     auto runtime = MakeWorkerRuntime(std::move(options));
     ASSERT_TRUE(runtime) << runtime.error().message;
     runtime_ = std::move(*runtime);
-    // The raw pointer: while the runtime's destructor runs (runtime_ already null), workers
-    // being stopped may still call.
+    // The raw pointer is safe: the server stops (no handler runs any more) before the runtime
+    // is destroyed (StopBoth), as in the engine.
     Runtime* raw = runtime_.get();
     server_ = std::make_unique<HttpServer>(
         HttpServerOptions{}, [raw](HttpRequest&& request, Respond respond) {
@@ -47,8 +46,14 @@ class RuntimeTest : public ::testing::Test {
     ASSERT_TRUE(started) << started.error().message;
   }
 
-  void TearDown() override {
-    runtime_.reset();  // kills the workers while the server still answers them
+  void TearDown() override { StopBoth(); }
+
+  // As the engine stops: the server first (in-flight requests finish, no new ones reach the
+  // runtime), then the runtime (kills the workers; invocations still waiting answer into the
+  // stopped server), then the server object.
+  void StopBoth() {
+    if (server_) server_->Stop();
+    runtime_.reset();
     server_.reset();
   }
 

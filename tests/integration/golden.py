@@ -34,6 +34,10 @@ def cases():
     for stage in ("dev", "prod"):
         yield f"reference/{stage}", ["--project", "stacks", "--stage", stage, "validate"]
     yield "reference/graph-stacks", ["--project", "stacks", "graph", "--stacks"]
+    # What the SAM transform makes of Schedule events: <Function><Event> (AWS::Events::Rule,
+    # its target the function's Arn) and <Function><Event>Permission (for the rule's Arn).
+    for template in ("sam-scheduled-function.yaml", "sam-multiple-events-inline.yaml"):
+        yield f"sam/graph-{template}", ["graph", str(CORPUS / "valid" / template)]
     yield "examples/minimal", ["--project", "examples/minimal", "validate"]
 
 

@@ -72,11 +72,13 @@ Value Scalar(const std::string& type, const Value& value) {
 
 class Normalizer {
  public:
-  explicit Normalizer(const nlohmann::json& root) : root_(root) {}
+  Normalizer(const nlohmann::json& root, bool fill_defaults)
+      : root_(root), fill_defaults_(fill_defaults) {}
 
-  Value Walk(const nlohmann::json& schema_in, const Value& value) const {
+  // `top`: `value` is the resource's property map (whose defaults Normalize fills itself).
+  Value Walk(const nlohmann::json& schema_in, const Value& value, bool top = false) const {
     const nlohmann::json& schema = Follow(root_, schema_in);
-    if (value.IsMap()) return Object(schema, value);
+    if (value.IsMap()) return Object(schema, value, top);
     if (value.IsList()) return Array(schema, value);
     std::string type = ScalarType(schema);
     return type.empty() ? value : Scalar(type, value);
@@ -93,12 +95,28 @@ class Normalizer {
     return none;
   }
 
+  // The default a property's schema gives (on the property, else on what its $ref names).
+  const nlohmann::json* Default(const nlohmann::json& declared) const {
+    if (declared.is_object() && declared.contains("default")) return &declared["default"];
+    const nlohmann::json& target = Follow(root_, declared);
+    if (target.is_object() && target.contains("default")) return &target["default"];
+    return nullptr;
+  }
+
  private:
-  Value Object(const nlohmann::json& schema, const Value& value) const {
+  Value Object(const nlohmann::json& schema, const Value& value, bool top) const {
     Value out = Value::Map();
     out.set_origin(value.origin());
     for (const auto& [key, member] : value.members()) {
       out.members().emplace_back(key, Walk(MemberSchema(schema, key), member));
+    }
+    if (fill_defaults_ && !top && schema.is_object() && schema.contains("properties")) {
+      for (const auto& [name, declared] : schema["properties"].items()) {
+        if (out.Find(name) != nullptr) continue;
+        if (const nlohmann::json* found = Default(declared)) {
+          out.Set(name, Walk(declared, ValueFromPlainJson(*found)));
+        }
+      }
     }
     return out;
   }
@@ -125,6 +143,7 @@ class Normalizer {
   }
 
   const nlohmann::json& root_;
+  const bool fill_defaults_;
 };
 
 // Removes the member at `path` ("Endpoint.Address" is Endpoint's Address) if present.
@@ -148,20 +167,17 @@ Value Normalize(const ResourceSchema* schema, const Value& properties,
                 const NormalizeOptions& options) {
   if (schema == nullptr || !properties.IsMap()) return properties;
   const nlohmann::json& root = schema->document;
-  Normalizer normalizer(root);
-  Value out = normalizer.Walk(root, properties);
+  Normalizer normalizer(root, options.fill_defaults);
+  Value out = normalizer.Walk(root, properties, /*top=*/true);
   if (options.drop_read_only) {
     for (const auto& attribute : schema->attributes) Erase(out, Split(attribute, '.'));
   }
   if (options.fill_defaults && root.contains("properties")) {
     for (const auto& [name, declared] : root["properties"].items()) {
       if (out.Find(name) != nullptr) continue;
-      const nlohmann::json* found = nullptr;
-      if (declared.is_object() && declared.contains("default")) found = &declared["default"];
-      const nlohmann::json& target = Follow(root, declared);
-      if (found == nullptr && target.is_object() && target.contains("default"))
-        found = &target["default"];
-      if (found != nullptr) out.Set(name, normalizer.Walk(declared, ValueFromPlainJson(*found)));
+      if (const nlohmann::json* found = normalizer.Default(declared)) {
+        out.Set(name, normalizer.Walk(declared, ValueFromPlainJson(*found)));
+      }
     }
   }
   return out;

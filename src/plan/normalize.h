@@ -6,7 +6,8 @@
 //   for an integer ("05" and "5.0" too), "true" is true for a boolean, 5 is "5" for a string;
 // - arrays whose schema says insertionOrder: false are sorted into a canonical order, so they
 //   compare as multisets (Tags, whose items are {Key, Value}, end up ordered by Key);
-// - with `fill_defaults`, an absent top-level property takes its schema `default`;
+// - with `fill_defaults`, an absent property takes its schema `default`: a top-level one, or a
+//   member of an object that is there (a nested default applies only inside an object given);
 // - with `drop_read_only`, read-only properties (the schema's readOnlyProperties) are removed.
 // Unknowns, and values the schema says nothing about, are left as they are. Pure; thread-safe.
 

@@ -77,6 +77,36 @@ TEST(NormalizeTest, AbsentPropertiesTakeTheirSchemaDefault) {
             Normalize(thing, Value::Map({{"Hours", Value::String("24")}})));
 }
 
+TEST(NormalizeTest, MembersOfAGivenObjectTakeTheirSchemaDefault) {
+  const ResourceSchema& firehose =
+      *SchemaRegistry::Builtin().Find("AWS::KinesisFirehose::DeliveryStream");
+  auto destination = [](std::vector<Value::Member> extra) {
+    std::vector<Value::Member> members = {{"BucketARN", Value::String("arn:aws:s3:::b")},
+                                          {"RoleARN", Value::String("arn:aws:iam::1:role/r")}};
+    for (auto& member : extra) members.push_back(std::move(member));
+    return Value::Map({{"ExtendedS3DestinationConfiguration", Value::Map(std::move(members))}});
+  };
+  Value bare = Normalize(&firehose, destination({}));
+  Value spelled = Normalize(
+      &firehose,
+      destination({{"BufferingHints", Value::Map({{"SizeInMBs", Value::String("5")},
+                                                  {"IntervalInSeconds", Value::Number("300")}})},
+                   {"CompressionFormat", Value::String("UNCOMPRESSED")},
+                   {"EncryptionConfiguration",
+                    Value::Map({{"NoEncryptionConfig", Value::String("NoEncryption")}})}}));
+  EXPECT_EQ(bare, spelled);
+  Value partly = Normalize(
+      &firehose,
+      destination({{"BufferingHints", Value::Map({{"IntervalInSeconds", Value::Number("60")}})}}));
+  const Value* hints = partly.Find("ExtendedS3DestinationConfiguration")->Find("BufferingHints");
+  EXPECT_EQ(*hints->Find("SizeInMBs"), Value::Number("5"));
+  EXPECT_EQ(*hints->Find("IntervalInSeconds"), Value::Number("60"));
+  // Nothing is filled in an object that is not given, nor without fill_defaults.
+  EXPECT_EQ(bare.Find("S3DestinationConfiguration"), nullptr);
+  Value plain = Normalize(&firehose, destination({}), {.fill_defaults = false});
+  EXPECT_EQ(plain.Find("ExtendedS3DestinationConfiguration")->Find("BufferingHints"), nullptr);
+}
+
 TEST(NormalizeTest, ReadOnlyPropertiesLeaveTheDesiredSide) {
   Value normalized = Normalize(
       &Bucket(), Value::Map({{"BucketName", Value::String("b")}, {"Arn", Value::String("arn")}}));

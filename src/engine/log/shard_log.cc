@@ -80,6 +80,7 @@ Result<uint64_t> ShardLog::Append(std::span<const AppendRecord> records) {
     return tl::unexpected(written.error());
   }
   Publish(records, bytes);
+  if (!options_.visible_after_sync && options_.on_visible) options_.on_visible();
   return first;
 }
 
@@ -128,15 +129,27 @@ Status ShardLog::SyncTo(uint64_t end) {
   }
   lock.lock();
   sync_running_ = false;
-  if (status && target > durable_end_.load()) durable_end_.store(target);
+  bool moved = status && target > durable_end_.load();
+  if (moved) durable_end_.store(target);
   sync_cv_.notify_all();
+  lock.unlock();
+  if (moved) NotifyVisible();
   return status;
 }
 
 void ShardLog::MarkDurable(uint64_t end) {
-  std::lock_guard lock(sync_mu_);
-  if (end > durable_end_.load()) durable_end_.store(end);
-  sync_cv_.notify_all();
+  bool moved = false;
+  {
+    std::lock_guard lock(sync_mu_);
+    moved = end > durable_end_.load();
+    if (moved) durable_end_.store(end);
+    sync_cv_.notify_all();
+  }
+  if (moved) NotifyVisible();
+}
+
+void ShardLog::NotifyVisible() const {
+  if (options_.visible_after_sync && options_.on_visible) options_.on_visible();
 }
 
 Result<std::shared_ptr<Segment>> ShardLog::CreateSegment(uint64_t first_sequence) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,11 @@ struct LogOptions {
   // demand into a cache of at most this many indexes and this many bytes per log.
   size_t cached_indexes = 8;
   size_t cached_index_bytes = size_t{4} << 20;
+  // Called (from the thread that appended or synced, with no lock of the log held) each time
+  // records become visible to readers: after a sync moved visible_end(), or after an append
+  // when !visible_after_sync. Must be cheap and must not call back into this log's writers.
+  // Followers (event-source mappings) use it to wake without polling. May be empty.
+  std::function<void()> on_visible;
 };
 
 struct AppendRecord {
@@ -149,7 +155,8 @@ class ShardLog {
   void SetFailure(const Error& error);
   Status SyncTo(uint64_t end);
   void MarkDurable(uint64_t end);
-  Status RollLocked();  // requires append_mu_
+  void NotifyVisible() const;  // calls options_.on_visible when syncs make records visible
+  Status RollLocked();         // requires append_mu_
   Result<std::shared_ptr<Segment>> CreateSegment(uint64_t first_sequence);
   SegmentIndex NewIndex(uint64_t first_sequence) const;  // for an active segment
   void Publish(std::span<const AppendRecord> records, uint64_t bytes);

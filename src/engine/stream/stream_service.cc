@@ -68,7 +68,9 @@ std::string StreamService::StreamDirectory(const StreamMeta& meta) const {
 Result<std::unique_ptr<StreamService::Shard>> StreamService::OpenShard(
     const Stream& stream, const ShardMeta& meta) const {
   std::string directory = (fs::path(StreamDirectory(stream.meta)) / meta.id()).string();
-  auto log = ShardLog::Open(directory, options_.log);
+  LogOptions log_options = options_.log;
+  log_options.on_visible = [this, name = stream.meta.name] { NotifyRecords(name); };
+  auto log = ShardLog::Open(directory, log_options);
   if (!log) return tl::unexpected(log.error());
   return std::make_unique<Shard>(meta, std::shared_ptr<ShardLog>(std::move(*log)),
                                  options_.clock->NowMs());
@@ -207,6 +209,26 @@ SequenceParts StreamService::SequenceOf(const ShardMeta& shard, uint64_t index,
                                         int64_t arrival_ms) {
   return {static_cast<uint64_t>(shard.created_ms / 1000), shard.index, index,
           static_cast<uint64_t>(std::max(arrival_ms, shard.created_ms) / 1000)};
+}
+
+void StreamService::SetRecordsListener(
+    std::function<void(const std::string& stream_name)> listener) {
+  std::lock_guard lock(listener_mu_);
+  if (listener) {
+    listener_ =
+        std::make_shared<const std::function<void(const std::string&)>>(std::move(listener));
+  } else {
+    listener_.reset();
+  }
+}
+
+void StreamService::NotifyRecords(const std::string& stream_name) const {
+  std::shared_ptr<const std::function<void(const std::string&)>> listener;
+  {
+    std::lock_guard lock(listener_mu_);
+    listener = listener_;
+  }
+  if (listener) (*listener)(stream_name);
 }
 
 std::string StreamService::SequenceNumber(const ShardMeta& shard, uint64_t index,

@@ -11,10 +11,13 @@
 // Durability: PutRecords appends and returns the logs and sequences that must be synced
 // before the caller acknowledges; see Committer.
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -127,6 +130,9 @@ class StreamService {
                                           const std::optional<std::string>& sequence_number,
                                           std::optional<double> timestamp_seconds);
   ApiResult<GetRecordsOutcome> GetRecords(const std::string& iterator, int limit);
+  // The stream a shard iterator of this engine names (its signature checked, not its expiry);
+  // nullopt for a token that is not one. For authorizing GetRecords before it runs.
+  std::optional<std::string> IteratorStream(std::string_view iterator) const;
 
   ApiResult<int> UpdateShardCount(const std::string& name, int target);  // returns the old count
   ApiResult<void> SplitShard(const std::string& name, const std::string& shard_id,
@@ -146,6 +152,16 @@ class StreamService {
   // Makes everything appended to every shard durable.
   void SyncAll();
 
+  // For followers inside the engine (event-source mappings): `listener(stream_name)` is called
+  // each time records become visible in one of the stream's shards (LogOptions::on_visible),
+  // from the thread that made them visible, with no lock of this service held. It replaces
+  // any earlier listener; an empty one removes it. Must be cheap.
+  void SetRecordsListener(std::function<void(const std::string& stream_name)> listener);
+  // The sequence number of the newest visible record in the shard; nullopt when it has none.
+  // ResourceNotFoundException for an unknown stream or shard.
+  ApiResult<std::optional<std::string>> LastSequenceNumber(const std::string& name,
+                                                           const std::string& shard_id) const;
+
   std::vector<StreamMetricsSnapshot> Metrics() const;
   const std::string& account() const { return options_.account; }
   const std::string& region() const { return options_.region; }
@@ -160,6 +176,9 @@ class StreamService {
   Result<std::unique_ptr<Shard>> OpenShard(const Stream& stream, const ShardMeta& meta) const;
   std::string StreamDirectory(const StreamMeta& meta) const;
   Stream* Find(const std::string& name) const;  // requires mu_
+  // The shard `shard_id` of stream `name`; ResourceNotFoundException naming what is missing.
+  // Requires mu_.
+  ApiResult<const Shard*> FindShard(const std::string& name, const std::string& shard_id) const;
   ApiError NotFound(const std::string& name) const;
   ShardInfo Describe(const Stream& stream, const ShardMeta& shard) const;
   std::string SequenceNumber(const ShardMeta& shard, uint64_t index, int64_t arrival_ms) const;
@@ -174,8 +193,12 @@ class StreamService {
                                     const std::optional<std::string>& sequence_number,
                                     std::optional<double> timestamp_seconds) const;
 
+  void NotifyRecords(const std::string& stream_name) const;
+
   const StreamServiceOptions options_;
   std::unique_ptr<MetadataStore> store_;
+  mutable std::mutex listener_mu_;  // guards listener_ (copied out before it is called)
+  std::shared_ptr<const std::function<void(const std::string&)>> listener_;
   std::unique_ptr<IteratorCodec> iterators_;
   mutable std::shared_mutex mu_;  // exclusive for shape changes, shared for records
   std::mutex retention_mu_;       // one EnforceRetention at a time

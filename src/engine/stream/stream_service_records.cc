@@ -177,10 +177,8 @@ ApiResult<uint64_t> StreamService::IteratorStart(const Stream& stream, const Sha
   return parts->sequence_index + (type == IteratorType::kAfterSequence ? 1 : 0);
 }
 
-ApiResult<std::string> StreamService::GetShardIterator(
-    const std::string& name, const std::string& shard_id, IteratorType type,
-    const std::optional<std::string>& sequence_number, std::optional<double> timestamp_seconds) {
-  std::shared_lock lock(mu_);
+ApiResult<const StreamService::Shard*> StreamService::FindShard(const std::string& name,
+                                                                const std::string& shard_id) const {
   const Stream* stream = Find(name);
   if (stream == nullptr) return tl::unexpected(NotFound(name));
   auto index = ParseShardId(shard_id);
@@ -189,11 +187,42 @@ ApiResult<std::string> StreamService::GetShardIterator(
                                                     " under account " + options_.account +
                                                     " does not exist");
   }
-  const Shard& shard = *stream->shards[*index];
+  return stream->shards[*index].get();
+}
+
+ApiResult<std::string> StreamService::GetShardIterator(
+    const std::string& name, const std::string& shard_id, IteratorType type,
+    const std::optional<std::string>& sequence_number, std::optional<double> timestamp_seconds) {
+  std::shared_lock lock(mu_);
+  auto found = FindShard(name, shard_id);
+  if (!found) return tl::unexpected(found.error());
+  const Stream* stream = Find(name);
+  const Shard& shard = **found;
   auto start = IteratorStart(*stream, shard, type, sequence_number, timestamp_seconds);
   if (!start) return tl::unexpected(start.error());
   return iterators_->Encode(
       {name, stream->meta.incarnation, shard.meta.index, *start, options_.clock->NowMs()});
+}
+
+ApiResult<std::optional<std::string>> StreamService::LastSequenceNumber(
+    const std::string& name, const std::string& shard_id) const {
+  std::shared_lock lock(mu_);
+  auto found = FindShard(name, shard_id);
+  if (!found) return tl::unexpected(found.error());
+  const Shard& shard = **found;
+  uint64_t end = shard.log->visible_end();
+  if (end == 0 || end <= shard.log->first_sequence()) return std::optional<std::string>();
+  auto read = shard.log->Read(end - 1, 1, kMaxGetRecordsBytes);
+  if (!read) return ApiFail("InternalFailure", read.error().message, 500);
+  if (read->records.empty()) return std::optional<std::string>();
+  const LogRecord& last = read->records.back();
+  return std::optional<std::string>(SequenceNumber(shard.meta, last.sequence, last.arrival_ms));
+}
+
+std::optional<std::string> StreamService::IteratorStream(std::string_view iterator) const {
+  auto position = iterators_->Decode(iterator);
+  if (!position) return std::nullopt;
+  return std::move(position->stream_name);
 }
 
 ApiResult<GetRecordsOutcome> StreamService::GetRecords(const std::string& token, int limit) {

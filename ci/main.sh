@@ -2,8 +2,9 @@
 # The main job (README): installs what is missing, builds streamform, validates the reference
 # project in stacks/ for stage dev and prints its dependency graph, starts the embedded engine
 # if it is not running, plans and applies the stacks it can run (a second plan must be empty),
-# pushes the sample events through a stream (AWS CLI, streamform put and tail), and archives
-# what it read in the applied output bucket with `aws s3`, reading it back byte for byte.
+# puts the sample events into the applied stream and shows where they land: the objects the
+# write-to-bucket function writes through its event-source mapping, and the objects the delivery
+# stream writes for the forward-to-delivery function.
 # The engine's data (build/main-engine) is kept between runs, so a second run of this job
 # finds the stacks applied: its plan is empty and its apply has nothing to do.
 set -euo pipefail
@@ -37,24 +38,23 @@ if ! "$sf" engine status --data-dir "$engine_dir" >/dev/null 2>&1; then
   trap '"$sf" engine stop --data-dir "$engine_dir" >/dev/null 2>&1 || true' EXIT
 fi
 sfp() { "$sf" --project stacks --stage dev "$@" --data-dir "$engine_dir"; }
-
-# The stacks the engine can run so far: data-sources (buckets). stream, delivery and alarms
-# need functions, delivery streams and alarms (issue 6 and later); a stack is applied whole or
-# not at all, so they are planned only once their types have providers.
+# The stacks the engine runs: data-sources (buckets), delivery (a role and a delivery stream
+# into the output bucket) and stream (a stream, two functions built from stacks/functions/ with
+# their roles, and their event-source mappings). alarms needs CloudWatch alarms, which the
+# engine does not have yet; a stack is applied whole or not at all, so it is not planned here.
+stacks=(data-sources delivery stream)
 echo
-echo "== streamform plan data-sources (stage dev)"
-sfp plan data-sources
+echo "== streamform plan ${stacks[*]} (stage dev)"
+sfp plan "${stacks[@]}"
 echo
-echo "== streamform apply data-sources"
-sfp apply data-sources --yes
+echo "== streamform apply ${stacks[*]}"
+sfp apply "${stacks[@]}" --yes
 echo
 echo "== a second plan is empty (exit 0 with --detailed-exitcode)"
-sfp plan data-sources --detailed-exitcode
+sfp plan "${stacks[@]}" --detailed-exitcode
 echo
 echo "== streamform outputs"
-sfp outputs data-sources
-echo
-echo "== a stream, the sample events through it"
+for stack in "${stacks[@]}"; do sfp outputs "$stack"; done
 # The engine requires SigV4: `streamform env` exports its credentials (created on first start)
 # and endpoint. Debian's AWS CLI (2.9) predates AWS_ENDPOINT_URL, hence --endpoint-url.
 eval "$("$sf" env --data-dir "$engine_dir")"
@@ -62,27 +62,36 @@ aws_cli() {
   AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
     /usr/bin/aws --endpoint-url "$STREAMFORM_ENDPOINT_URL" "$@"
 }
-# Not part of any stack yet (the stream stack needs functions): made here, deleted at the end.
-aws_cli kinesis delete-stream --stream-name sample-events >/dev/null 2>&1 || true
-aws_cli kinesis create-stream --stream-name sample-events --shard-count 2
-"$sf" put sample-events stacks/sample-events.jsonl --key taxi_id --data-dir "$engine_dir"
-"$sf" tail sample-events --show json --data-dir "$engine_dir" > "$engine_dir/tail.jsonl"
-echo "read back $(wc -l < "$engine_dir/tail.jsonl") record(s); the first three, as JSON:"
-head -n 3 "$engine_dir/tail.jsonl"
-echo "records per shard:"
-curl -s "$STREAMFORM_ENDPOINT_URL/metrics" | grep '^streamform_kinesis_incoming_records_total{stream="sample-events",shard'
-
-echo "== the stack's output bucket: what was read lands in S3, and comes back byte for byte"
+stream=streaming-pipeline-dev-stream
 bucket=streaming-pipeline-dev-output
-aws_cli s3 cp --no-progress "$engine_dir/tail.jsonl" "s3://$bucket/raw/tail.jsonl"
-aws_cli s3 ls --recursive "s3://$bucket"
-aws_cli s3 cp --no-progress "s3://$bucket/raw/tail.jsonl" "$engine_dir/tail.back.jsonl"
-cmp "$engine_dir/tail.jsonl" "$engine_dir/tail.back.jsonl"
-curl -s "$STREAMFORM_ENDPOINT_URL/metrics" | grep "^streamform_s3_objects{bucket=\"$bucket\"}"
+events=$(wc -l < stacks/sample-events.jsonl)
+echo
+echo "== the sample events through the pipeline: $events events into $stream"
+# What is in the bucket now (a second run of this job finds the first run's objects).
+/usr/bin/python3 ci/wait_for_lines.py --bucket "$bucket" --prefix raw/ --baseline "$engine_dir/raw.before"
+/usr/bin/python3 ci/wait_for_lines.py --bucket "$bucket" --prefix delivery/ --baseline "$engine_dir/delivery.before"
+"$sf" put "$stream" stacks/sample-events.jsonl --key taxi_id --data-dir "$engine_dir"
+echo "records per shard:"
+curl -s "$STREAMFORM_ENDPOINT_URL/metrics" | grep "^streamform_kinesis_incoming_records_total{stream=\"$stream\",shard"
+echo
+echo "== write-to-bucket: each batch the mapping delivers becomes one JSON-lines object under raw/"
+/usr/bin/python3 ci/wait_for_lines.py --bucket "$bucket" --prefix raw/ --baseline "$engine_dir/raw.before" \
+  --lines "$events" --timeout 60
+echo "its log (streamform logs), last lines:"
+sfp logs streaming-pipeline-dev-write-to-bucket | tail -n 6
+echo
+echo "== forward-to-delivery: the records go through the delivery stream, which buffers them"
+echo "   (up to 5 MB or 60 s) into objects under delivery/"
+/usr/bin/python3 ci/wait_for_lines.py --bucket "$bucket" --prefix delivery/ \
+  --baseline "$engine_dir/delivery.before" --lines "$events" --timeout 120
+echo
+echo "== the mappings and functions, as the engine counts them"
+curl -s "$STREAMFORM_ENDPOINT_URL/metrics" |
+  grep -E '^streamform_(mapping_records_delivered_total|lambda_invocations_total|lambda_errors_total)' |
+  grep streaming-pipeline-dev
 echo
 echo "== the event log of the apply"
-sfp events data-sources
-aws_cli kinesis delete-stream --stream-name sample-events
+sfp events stream
 if [ "$started" = 1 ]; then
   "$sf" engine stop --data-dir "$engine_dir"
   trap - EXIT

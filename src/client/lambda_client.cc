@@ -37,10 +37,11 @@ LambdaClient::LambdaClient(std::string endpoint, auth::Credentials credentials, 
     : http_(std::move(endpoint), std::move(credentials), std::move(region), "lambda") {}
 
 LambdaResult<nlohmann::json> LambdaClient::Call(const std::string& method, const std::string& path,
-                                                const nlohmann::json* body) {
+                                                const nlohmann::json* body,
+                                                const std::string& query) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (body != nullptr) headers.emplace_back("Content-Type", "application/json");
-  auto reply = http_.Send(method, path, "", body != nullptr ? body->dump() : "", headers);
+  auto reply = http_.Send(method, path, query, body != nullptr ? body->dump() : "", headers);
   if (!reply) return tl::unexpected(LambdaError{"ConnectionError", reply.error().message, 0});
   if (reply->status >= 300) return tl::unexpected(ErrorOf(*reply));
   nlohmann::json parsed = reply->body.empty() ? nlohmann::json::object()
@@ -119,6 +120,68 @@ LambdaResult<nlohmann::json> LambdaClient::PutFunctionConcurrency(const std::str
 
 LambdaResult<nlohmann::json> LambdaClient::DeleteFunctionConcurrency(const std::string& name) {
   return Call("DELETE", kConcurrency + EncodePathSegment(name) + "/concurrency", nullptr);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::AddPermission(const std::string& name,
+                                                         const nlohmann::json& request) {
+  return Call("POST", std::string(kFunctions) + "/" + EncodePathSegment(name) + "/policy",
+              &request);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::RemovePermission(const std::string& name,
+                                                            const std::string& statement_id) {
+  return Call("DELETE",
+              std::string(kFunctions) + "/" + EncodePathSegment(name) + "/policy/" +
+                  EncodePathSegment(statement_id),
+              nullptr);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::GetPolicy(const std::string& name) {
+  return Call("GET", std::string(kFunctions) + "/" + EncodePathSegment(name) + "/policy", nullptr);
+}
+
+namespace {
+constexpr char kMappings[] = "/2015-03-31/event-source-mappings/";
+}  // namespace
+
+LambdaResult<nlohmann::json> LambdaClient::CreateEventSourceMapping(const nlohmann::json& request) {
+  return Call("POST", kMappings, &request);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::GetEventSourceMapping(const std::string& uuid) {
+  return Call("GET", kMappings + EncodePathSegment(uuid), nullptr);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::UpdateEventSourceMapping(const std::string& uuid,
+                                                                    const nlohmann::json& request) {
+  return Call("PUT", kMappings + EncodePathSegment(uuid), &request);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::DeleteEventSourceMapping(const std::string& uuid) {
+  return Call("DELETE", kMappings + EncodePathSegment(uuid), nullptr);
+}
+
+LambdaResult<nlohmann::json> LambdaClient::ListEventSourceMappings(const std::string& function,
+                                                                   const std::string& source_arn) {
+  nlohmann::json all = {{"EventSourceMappings", nlohmann::json::array()}};
+  std::string marker;
+  do {
+    std::string query = "EventSourceArn=" + EncodePathSegment(source_arn) +
+                        "&FunctionName=" + EncodePathSegment(function);
+    if (!marker.empty()) query += "&Marker=" + EncodePathSegment(marker);
+    auto page = Call("GET", kMappings, nullptr, query);
+    if (!page) return page;
+    for (auto& mapping : (*page)["EventSourceMappings"])
+      all["EventSourceMappings"].push_back(mapping);
+    marker = page->value("NextMarker", "");
+  } while (!marker.empty());
+  return all;
+}
+
+LambdaResult<nlohmann::json> LambdaClient::ListFunctions(const std::string& marker) {
+  std::string query = "MaxItems=50";
+  if (!marker.empty()) query = "Marker=" + EncodePathSegment(marker) + "&" + query;
+  return Call("GET", kFunctions, nullptr, query);
 }
 
 }  // namespace sf::client

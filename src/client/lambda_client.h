@@ -47,13 +47,33 @@ class LambdaClient {
   LambdaResult<nlohmann::json> DeleteFunction(const std::string& name);
   LambdaResult<nlohmann::json> PutFunctionConcurrency(const std::string& name, int reserved);
   LambdaResult<nlohmann::json> DeleteFunctionConcurrency(const std::string& name);
+  // A function's resource-based policy: AddPermission (the request's StatementId, Action,
+  // Principal, SourceArn, ...), RemovePermission, GetPolicy ({"Policy": "<JSON>", ...}).
+  LambdaResult<nlohmann::json> AddPermission(const std::string& name,
+                                             const nlohmann::json& request);
+  LambdaResult<nlohmann::json> RemovePermission(const std::string& name,
+                                                const std::string& statement_id);
+  LambdaResult<nlohmann::json> GetPolicy(const std::string& name);
+  // One page of ListFunctions from `marker` ("" for the first): {"Functions": [...],
+  // "NextMarker": ...}.
+  LambdaResult<nlohmann::json> ListFunctions(const std::string& marker);
+  // Event-source mappings, by UUID: the request bodies and responses are botocore's
+  // CreateEventSourceMapping / UpdateEventSourceMapping / EventSourceMappingConfiguration.
+  LambdaResult<nlohmann::json> CreateEventSourceMapping(const nlohmann::json& request);
+  LambdaResult<nlohmann::json> GetEventSourceMapping(const std::string& uuid);
+  LambdaResult<nlohmann::json> UpdateEventSourceMapping(const std::string& uuid,
+                                                        const nlohmann::json& request);
+  LambdaResult<nlohmann::json> DeleteEventSourceMapping(const std::string& uuid);
+  // Every mapping of `function` from `source_arn` (all pages).
+  LambdaResult<nlohmann::json> ListEventSourceMappings(const std::string& function,
+                                                       const std::string& source_arn);
   // Invoke: `type` is RequestResponse, Event or DryRun; `tail` asks for the log tail.
   LambdaResult<InvokeReply> Invoke(const std::string& name, const std::string& payload,
                                    const std::string& type, bool tail);
 
  private:
   LambdaResult<nlohmann::json> Call(const std::string& method, const std::string& path,
-                                    const nlohmann::json* body);
+                                    const nlohmann::json* body, const std::string& query = "");
   // The error a non-2xx reply carries (x-amzn-ErrorType and the JSON body).
   static LambdaError ErrorOf(const HttpReply& reply);
   SignedClient http_;

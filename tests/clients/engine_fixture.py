@@ -8,6 +8,8 @@ end, and never leaked.
     result = engine.aws("kinesis", "list-streams")  # /usr/bin/aws (CLI v2), JSON output
     engine.kinesis("ListStreams", {})       # raw HTTP, SigV4-signed (signed=False: unsigned)
     engine.env()                            # AWS_ACCESS_KEY_ID, ... AWS_ENDPOINT_URL for subprocesses
+    role = engine.create_role("fn-role", {"all": ALLOW_ALL})  # an IAM role Lambda may assume
+    keys = engine.assume_role(role); engine.client("s3", credentials=keys)  # signed as the role
     engine.kill(); engine.start()           # SIGKILL, then the same data dir and port
     engine.close()                          # SIGTERM, exit code 0 checked, temp dir removed
 
@@ -421,12 +423,14 @@ class Engine:
     # --- SDK and CLI ---------------------------------------------------------------------------
 
     def client(self, service="kinesis", retries=0, read_timeout=30, credentials=None, **config):
-        """A boto3 client against this engine, with its credentials (or `credentials`: (access, secret)).
-        Retries are off by default so that no error hides."""
+        """A boto3 client against this engine, with its credentials (or `credentials`: (access, secret)
+        or, for a role session, (access, secret, session token)). Retries are off by default so that
+        no error hides."""
         import boto3
         from botocore.config import Config
-        access, secret = credentials or self.credentials
+        access, secret, *token = credentials or self.credentials
         session = boto3.session.Session(aws_access_key_id=access, aws_secret_access_key=secret,
+                                        aws_session_token=token[0] if token else None,
                                         region_name=self.region)
         client = session.client(service, endpoint_url=self.endpoint,
                                 config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
@@ -459,6 +463,42 @@ class Engine:
         return CliResult(list(args), completed, time.monotonic() - started)
 
 
+    # --- IAM ------------------------------------------------------------------------------------
+
+    def create_role(self, name, policies=None, managed=(), trust=None, path="/"):
+        """Creates an IAM role (by default one Lambda may assume: the engine refuses functions
+        whose role it cannot assume), with inline `policies` ({policy name: document dict}) and the
+        `managed` policy ARNs attached. Returns the role's ARN."""
+        iam = self.client("iam")
+        try:
+            arn = iam.create_role(RoleName=name, Path=path,
+                                  AssumeRolePolicyDocument=json.dumps(trust or LAMBDA_TRUST))["Role"]["Arn"]
+            for policy, document in (policies or {}).items():
+                iam.put_role_policy(RoleName=name, PolicyName=policy, PolicyDocument=json.dumps(document))
+            for policy_arn in managed:
+                iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+            return arn
+        finally:
+            iam.close()
+
+    def assume_role(self, role_arn, session="tester"):
+        """sts:AssumeRole with the engine's credentials: the session's (access, secret, token), for
+        `client(credentials=...)`."""
+        sts = self.client("sts")
+        try:
+            c = sts.assume_role(RoleArn=role_arn, RoleSessionName=session)["Credentials"]
+            return c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]
+        finally:
+            sts.close()
+
+
+# A trust policy that lets Lambda assume a role.
+LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+# A permissions policy that allows everything (for functions whose tests are not about IAM).
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
 def start_engine(case, *options, data_dir=None):
     """Starts an engine for a TestCase (instance or class) and registers its cleanup there."""
     engine = Engine(*options, data_dir=data_dir)
@@ -471,6 +511,20 @@ def start_engine(case, *options, data_dir=None):
 
 
 # --- helpers shared by the tests --------------------------------------------------------------
+
+def make_zip(files):
+    """A deployment package: {name: content} (mode 0644) or {name: (content, mode)}."""
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, entry in files.items():
+            content, mode = entry if isinstance(entry, tuple) else (entry, 0o644)
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o100000 | mode) << 16
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
 
 def b64(data):
     return base64.b64encode(data if isinstance(data, bytes) else data.encode()).decode()

@@ -1,8 +1,9 @@
 """Functions through the controller: a SAM function whose code is a local directory and a
 Lambda function with inline code, planned, applied, invoked with boto3, changed, destroyed.
 
-The SAM function names its role, so the transform makes no AWS::IAM::Role (roles have no
-provider yet). Handlers use no AWS clients: Debian's boto3 1.26 ignores AWS_ENDPOINT_URL.
+The SAM function names no role, so the transform makes one (GreeterRole, with
+AWSLambdaBasicExecutionRole); the Lambda function's role is the template's own AWS::IAM::Role.
+Both are created before their functions and deleted after them.
 """
 import json
 import os
@@ -32,21 +33,46 @@ Resources:
       CodeUri: code/
       Handler: app.lambda_handler
       Runtime: python3.11
-      Role: arn:aws:iam::000000000000:role/greeter
       Timeout: 10
       Environment:
         Variables: {GREETING: hello}
+  EchoRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
   Echo:
     Type: AWS::Lambda::Function
     Properties:
       FunctionName: fn-dev-echo
       Runtime: python3.11
       Handler: index.handler
-      Role: arn:aws:iam::000000000000:role/echo
+      Role: !GetAtt EchoRole.Arn
       Code:
         ZipFile: |
           def handler(event, context):
               return {"echo": event, "function": context.function_name}
+"""
+
+ECHO_ROLE_TRUST = """\
+            Action: sts:AssumeRole
+"""
+ECHO_ROLE_MORE = """\
+      Description: echoes events
+      Policies:
+        - PolicyName: logs
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: [logs:CreateLogStream, logs:PutLogEvents]
+                Resource: "*"
+      Tags:
+        - {Key: team, Value: data}
 """
 
 HANDLER = """\
@@ -101,6 +127,14 @@ class Functions(unittest.TestCase):
         self.assertEqual(self.invoke("fn-dev-echo", {"x": 1}), {"echo": {"x": 1}, "function": "fn-dev-echo"})
         config = self.lam.get_function(FunctionName="fn-dev-greeter")["Configuration"]
         self.assertEqual((config["Timeout"], config["Environment"]["Variables"]), (10, {"GREETING": "hello"}))
+        iam = self.engine.client("iam")
+        self.addCleanup(iam.close)
+        self.assertEqual(len(iam.list_roles()["Roles"]), 2)  # GreeterRole (SAM's) and EchoRole
+        greeter_role = config["Role"].rsplit("/", 1)[1]
+        attached = iam.list_attached_role_policies(RoleName=greeter_role)["AttachedPolicies"]
+        self.assertEqual([p["PolicyName"] for p in attached], ["AWSLambdaBasicExecutionRole"])
+        self.assertEqual(iam.list_role_tags(RoleName=greeter_role)["Tags"],
+                         [{"Key": "lambda:createdBy", "Value": "SAM"}])
         self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)
 
         # streamform invoke and logs.
@@ -128,10 +162,24 @@ class Functions(unittest.TestCase):
         self.assertEqual(self.sf("apply", "--yes").returncode, 0)
         self.assertEqual(self.invoke("fn-dev-greeter", {"name": "bo"})["version"], 2)
 
+        # A role's policies, description and tags change in place; the plan after is empty.
+        self.write("app.yaml", TEMPLATE.replace(ECHO_ROLE_TRUST, ECHO_ROLE_TRUST + ECHO_ROLE_MORE))
+        changed = self.sf("--output", "json", "plan")
+        rows = [r for s in json.loads(changed.stdout)["stacks"] for r in s["resources"]]
+        self.assertEqual([(r["logicalId"], r["action"]) for r in rows], [("EchoRole", "Modify")])
+        applied = self.sf("apply", "--yes")
+        self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
+        echo_role = self.lam.get_function(FunctionName="fn-dev-echo")["Configuration"]["Role"].rsplit("/", 1)[1]
+        self.assertEqual(iam.list_role_policies(RoleName=echo_role)["PolicyNames"], ["logs"])
+        self.assertEqual(iam.get_role(RoleName=echo_role)["Role"]["Description"], "echoes events")
+        self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)
+        self.assertEqual(self.invoke("fn-dev-echo", {"x": 2}), {"echo": {"x": 2}, "function": "fn-dev-echo"})
+
         destroyed = self.sf("destroy", "--yes")
         self.assertEqual(destroyed.returncode, 0, destroyed.stdout + destroyed.stderr)
         names = [f["FunctionName"] for f in self.lam.list_functions()["Functions"]]
         self.assertEqual(names, [])
+        self.assertEqual(iam.list_roles()["Roles"], [])
 
 
 if __name__ == "__main__":

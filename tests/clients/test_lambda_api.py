@@ -52,6 +52,7 @@ class LambdaApi(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.engine = start_engine(cls)
+        cls.engine.create_role("lambda-role")  # ROLE: the engine refuses roles it cannot assume
         cls.lam = cls.engine.client("lambda", read_timeout=60)
         cls.addClassCleanup(cls.lam.close)
 
@@ -116,6 +117,19 @@ class LambdaApi(unittest.TestCase):
         self.client_error("ResourceConflictException", 409, self.create, "dup")
         self.client_error("InvalidParameterValueException", 400, self.create, "rt", Runtime="nodejs18.x")
         self.client_error("ValidationException", 400, self.create, "role", Role="not-an-arn")
+        unknown = self.client_error("InvalidParameterValueException", 400, self.create, "role",
+                                    Role="arn:aws:iam::000000000000:role/no-such-role")
+        self.assertEqual(unknown["Error"]["Message"],
+                         "The role defined for the function cannot be assumed by Lambda.")
+        self.engine.create_role("firehose-only", trust={"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"},
+             "Action": "sts:AssumeRole"}]})
+        self.client_error("InvalidParameterValueException", 400, self.create, "role",
+                          Role="arn:aws:iam::000000000000:role/firehose-only")
+        self.create("role-change")
+        self.client_error("InvalidParameterValueException", 400,
+                          self.lam.update_function_configuration, FunctionName="role-change",
+                          Role="arn:aws:iam::000000000000:role/no-such-role")
         self.client_error("InvalidParameterValueException", 400, self.create, "slip",
                           Code={"ZipFile": make_zip({"../evil.py": ("x", 0o644)})})
         self.client_error("ResourceNotFoundException", 404, self.lam.delete_function, FunctionName="ghost")

@@ -7,15 +7,13 @@ passes still wins; a handler that does not use boto3 never imports botocore; a b
 the variables itself is left alone."""
 import base64
 import http.server
-import io
 import json
 import threading
 import unittest
-import zipfile
 
 from botocore.exceptions import ClientError
 
-from engine_fixture import start_engine, wait_active
+from engine_fixture import make_zip, start_engine, wait_active
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
@@ -108,15 +106,6 @@ def lambda_handler(event, context):
 }
 
 
-def make_zip(files):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, content)
-    return buffer.getvalue()
-
 
 class Recorder(http.server.ThreadingHTTPServer):
     """Another endpoint on loopback: records each request and answers ListStreams and PutObject."""
@@ -166,6 +155,9 @@ class LambdaHandlersReachTheEngine(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.engine = start_engine(cls)
+        # ROLE: the handlers' role, allowed what they do (its credentials are the ones they sign with).
+        cls.engine.create_role("lambda-role", managed=["arn:aws:iam::aws:policy/AmazonS3FullAccess",
+                                                       "arn:aws:iam::aws:policy/AmazonKinesisFullAccess"])
         cls.lam = cls.engine.client("lambda", read_timeout=60)
         cls.s3 = cls.engine.client("s3")
         cls.kinesis = cls.engine.client("kinesis")

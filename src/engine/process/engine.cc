@@ -6,10 +6,12 @@
 
 #include "auth/auth_errors.h"
 #include "base/json_writer.h"
+#include "engine/api/iam/query_response.h"
 #include "engine/api/json_request.h"
 #include "engine/api/lambda/lambda_wire.h"
 #include "engine/api/s3/s3_response.h"
 #include "engine/api/stacks/buffered_sink.h"
+#include "engine/iam/identifiers.h"
 
 namespace sf::engine {
 
@@ -67,8 +69,9 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
   // Signatures are checked against the real clock even when streams run on a virtual one: the
   // SDKs sign with the machine's time, and a test that moves the virtual clock by hours must
   // not lock its own clients out.
-  engine->auth_ = std::make_unique<RequestAuthenticator>(options.auth, std::move(*credentials),
-                                                         &engine->real_clock_);
+  if (auto opened = engine->OpenRoles(); !opened) return tl::unexpected(opened.error());
+  engine->auth_ = std::make_unique<RequestAuthenticator>(
+      options.auth, std::move(*credentials), &engine->real_clock_, engine->roles_.get());
 
   StreamServiceOptions stream_options;
   stream_options.data_dir = options.data_dir;
@@ -96,12 +99,18 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
   if (!stack_store) return tl::unexpected(stack_store.error());
   engine->stack_store_ = std::move(*stack_store);
   engine->blocking_ = std::make_unique<WorkPool>(options.blocking_threads, "sf-blocking");
+  engine->iam_api_ =
+      std::make_unique<iam_api::IamApi>(*engine->roles_, *engine->blocking_, *engine->clock_);
   engine->stacks_ = std::make_unique<StacksApi>(*engine->stack_store_, *engine->blocking_);
   engine->s3_ = std::make_unique<s3::S3Api>(*engine->objects_, *engine->auth_, *engine->clock_,
                                             *engine->blocking_, options.region);
   if (auto functions = engine->StartFunctions(); !functions) {
     return tl::unexpected(functions.error());
   }
+  if (auto schedules = engine->OpenSchedules(); !schedules) {
+    return tl::unexpected(schedules.error());
+  }
+  if (auto delivery = engine->OpenDelivery(); !delivery) return tl::unexpected(delivery.error());
 
   HttpServerOptions server_options;
   server_options.address = options.address;
@@ -120,6 +129,10 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
       });
   if (auto started = engine->server_->Start(); !started) return tl::unexpected(started.error());
   engine->retention_thread_ = std::thread([self] { self->RetentionLoop(); });
+  engine->mappings_->Start();     // consumers invoke workers, which need the port
+  engine->scheduler_->Start();    // likewise
+  engine->event_queue_->Start();  // likewise
+  engine->delivery_->Start();
   logger.Info("engine started",
               {{"address", options.address},
                {"port", std::to_string(engine->port())},
@@ -140,8 +153,12 @@ void Engine::Stop() {
   if (stopped_.exchange(true)) return;
   if (!server_) return;  // Start failed before serving: the members clean up after themselves
   logger_.Info("engine stopping");
-  server_->Stop();   // in-flight requests finish; their acknowledgements are already durable
-  runtime_.reset();  // kills the workers; invocations still waiting answer into a closed server
+  server_->Stop();  // in-flight requests finish; their acknowledgements are already durable
+  streams_->SetRecordsListener(nullptr);
+  mappings_->Stop();     // batches in flight are abandoned: sent again after a restart
+  scheduler_->Stop();    // fires recorded and queued are not repeated; the queue keeps them
+  event_queue_->Stop();  // events running now stay queued on disk and run after a restart
+  runtime_.reset();      // kills the workers; invocations still waiting answer into a closed server
   {
     std::lock_guard lock(retention_mu_);
     stopping_ = true;
@@ -149,6 +166,7 @@ void Engine::Stop() {
   retention_cv_.notify_all();
   if (retention_thread_.joinable()) retention_thread_.join();
   blocking_.reset();   // runs the S3 commits and stack-store calls already queued
+  delivery_->Stop();   // a write in progress finishes; what is buffered waits on disk
   committer_.reset();  // drains, and in interval mode syncs everything
   streams_->SyncAll();
   logger_.Info("engine stopped");
@@ -169,21 +187,23 @@ void Engine::RetentionLoop() {
 
 std::optional<ApiError> Engine::AuthFailure(const HttpRequest& request,
                                             std::string_view service) const {
-  auto verified = auth_->Check(request, service, request.body);
-  if (verified) return std::nullopt;
-  auth::AuthError error = auth::ErrorFor(verified.error(), auth::Protocol::kJson);
-  logger_.Info("request refused",
-               {{"reason", std::string(auth::AuthFailureName(verified.error().reason))},
-                {"service", std::string(service)},
-                {"remote", request.remote_address}});
-  return ApiError{error.type, error.message, error.http_status};
+  auto principal = Identify(request, service);
+  if (principal) return std::nullopt;
+  return principal.error();
 }
 
 std::optional<HttpResponse> Engine::Authenticate(const HttpRequest& request,
                                                  std::string_view service) const {
-  auto failure = AuthFailure(request, service);
-  if (!failure) return std::nullopt;
-  return KinesisApi::ErrorResponse(*failure);
+  auto principal = Identify(request, service);
+  if (!principal) return KinesisApi::ErrorResponse(principal.error());
+  if (service == "streamform" && !principal->administrator()) {
+    return KinesisApi::ErrorResponse({"AccessDeniedException",
+                                      "User: " + principal->session->arn +
+                                          " is not authorized to call the engine's own routes "
+                                          "(/_streamform/...): they take the engine's credentials",
+                                      403});
+  }
+  return std::nullopt;
 }
 
 HttpResponse Engine::Refusal(int status, std::string_view reason,
@@ -217,7 +237,8 @@ bool Engine::IsS3(const HttpRequest& request) const {
   if (request.Header("X-Amz-Target") != nullptr) return false;
   std::string_view path = request.path;
   if (path.substr(0, 12) == "/_streamform") return false;  // no bucket name starts with '_'
-  if (lambda::IsLambdaRequest(request)) return false;
+  std::string service = lambda::SigningService(request);
+  if (service == "lambda" || iam_api::IamApi::IsQueryService(service)) return false;
   if (request.method == "GET" && (path == "/health" || path == "/metrics")) {
     bool signed_request = request.Header("Authorization") != nullptr ||
                           request.query.find("X-Amz-Signature=") != std::string::npos;
@@ -248,18 +269,45 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
   if (request.path.rfind(function::kRuntimeApiPrefix, 0) == 0) {
     return runtime_->HandleRuntimeApi(std::move(request), std::move(respond));
   }
-  if (lambda::IsLambdaRequest(request)) {
-    if (auto failure = AuthFailure(request, "lambda")) {
-      return respond(lambda::ErrorResponse(*failure));
+  std::string service = lambda::SigningService(request);
+  if (service == "lambda") {
+    auto principal = Identify(request, "lambda");
+    if (!principal) return respond(lambda::ErrorResponse(principal.error()));
+    if (auto denied = AuthorizeLambda(request, *principal)) {
+      return respond(lambda::ErrorResponse(*denied));
     }
     return lambda_->Handle(std::move(request), std::move(respond));
+  }
+  if (iam_api::IamApi::IsQueryService(service)) {
+    auto principal = Identify(request, service);
+    if (!principal) {
+      const char* xmlns = service == "sts" ? iam_api::kStsNamespace : iam_api::kIamNamespace;
+      return respond(iam_api::QueryError(iam_api::QueryAuthError(principal.error()), xmlns,
+                                         iam::NewRequestUuid()));
+    }
+    return iam_api_->Handle(std::move(request), std::move(service), std::move(*principal),
+                            std::move(respond));
   }
   if (const std::string* target = request.Header("X-Amz-Target")) {
     std::string_view value = *target;
     if (value.substr(0, kKinesisTargetPrefix.size()) == kKinesisTargetPrefix) {
-      if (auto refused = Authenticate(request, "kinesis")) return respond(std::move(*refused));
-      kinesis_->Handle(value.substr(kKinesisTargetPrefix.size()), request, std::move(respond));
+      auto principal = Identify(request, "kinesis");
+      if (!principal) return respond(KinesisApi::ErrorResponse(principal.error()));
+      kinesis_->Handle(value.substr(kKinesisTargetPrefix.size()), request, std::move(respond),
+                       *principal);
       return;
+    }
+    if (value.substr(0, firehose::kTargetPrefix.size()) == firehose::kTargetPrefix) {
+      auto principal = Identify(request, "firehose");
+      if (!principal) return respond(KinesisApi::ErrorResponse(principal.error()));
+      std::string operation(value.substr(firehose::kTargetPrefix.size()));
+      return firehose_->Handle(std::move(operation), std::move(request), std::move(respond),
+                               std::move(*principal));
+    }
+    if (value.substr(0, events::kTargetPrefix.size()) == events::kTargetPrefix) {
+      if (auto refused = Authenticate(request, "events")) return respond(std::move(*refused));
+      std::string operation(value.substr(events::kTargetPrefix.size()));
+      return events_->Handle(std::move(operation), std::move(request), std::move(respond));
     }
     respond(
         JsonError(400, "UnknownOperationException", "Unknown X-Amz-Target " + std::string(value)));
@@ -278,6 +326,10 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
   if (request.method == "GET" && request.path.rfind("/_streamform/functions/", 0) == 0) {
     if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
     return respond(FunctionLog(request));
+  }
+  if (IsDeliveryRoute(request)) {
+    if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
+    return HandleDeliveryRoute(std::move(request), std::move(respond));
   }
   if (IsStackPath(request.path)) {
     if (auto refused = Authenticate(request, "streamform")) return respond(std::move(*refused));
@@ -316,6 +368,9 @@ HttpResponse Engine::ClockControl(const HttpRequest& request) {
     return JsonError(400, "InvalidArgument", "give advanceMs or setMs");
   }
   streams_->EnforceRetention();
+  scheduler_->RunDue();  // every occurrence now due is handed to its targets before we answer
+  // Likewise every delivery buffer now due is in its bucket before we answer.
+  delivery_->FlushDue();
   std::string body;
   JsonWriter(body).BeginObject().Member("nowMs", virtual_clock_->NowMs()).EndObject();
   return Json(200, std::move(body));
@@ -389,6 +444,10 @@ HttpResponse Engine::Metrics() const {
            std::to_string(highest) + "\n";
   }
   AppendS3Metrics(out);
+  AppendFunctionMetrics(out);
+  AppendMappingMetrics(out);
+  AppendScheduleMetrics(out);
+  AppendDeliveryMetrics(out);
   ServerStats stats = server_->stats();
   metric("streamform_http_requests_total", "counter", "complete requests handled");
   out += "streamform_http_requests_total " + std::to_string(stats.requests) + "\n";

@@ -5,7 +5,15 @@
 //   GET  /metrics                     Prometheus text: per stream and shard, and the server
 //                                     (unauthenticated: loopback scrapers do not sign)
 //   POST / (X-Amz-Target Kinesis_...) the Kinesis API (SigV4, service "kinesis")
-//   POST /_streamform/clock           with a virtual clock: {"advanceMs": n} or {"setMs": t}
+//   POST / (X-Amz-Target AWSEvents...) the EventBridge API (SigV4, service "events"): rules
+//                                     and targets; scheduled rules fire on the engine's clock
+//   POST / (X-Amz-Target Firehose_...) the Firehose API (SigV4, service "firehose"): delivery
+//                                     streams buffering records into the engine's buckets
+//   POST /_streamform/clock           with a virtual clock: {"advanceMs": n} or {"setMs": t};
+//                                     answered once every schedule occurrence now due is fired
+//                                     and every delivery buffer now due is written
+//   GET  /_streamform/delivery-streams/{name}        what a delivery stream holds undelivered;
+//   POST /_streamform/delivery-streams/{name}/flush  writes it all now (SigV4, "streamform")
 //   POST /_streamform/throttling      {"stream": name, "enabled": true|false|null}
 //                                     (both SigV4, service "streamform": they change state)
 //   /_streamform/stacks...            the stack records, locks and journals the controller
@@ -20,16 +28,24 @@
 //                                     the Authorization header or X-Amz-Credential, never by
 //                                     path, since /2015-03-31/... is also a valid S3 bucket
 //                                     path (so with --no-auth an unsigned Lambda call is S3's)
+//   signed for service "iam" or "sts"  the IAM and STS Query APIs (POST /, form-encoded; scoped
+//                                     to us-east-1 or the engine's region), likewise by signing
+//                                     service
 //   GET  /_streamform/functions/{name}/log?offset=N
 //                                     a function's log from byte N (SigV4, service "streamform")
 //   anything else                     the S3 REST API (SigV4, service "s3"), path style or
 //                                     virtual-hosted (bucket.localhost); a GET /health or
 //                                     /metrics that is signed is S3 (buckets may be so named)
+// Principals (engine_iam.cc): the engine's own key is the administrator; a role session's
+// credentials (a function's workers get its role's) are held to the role's policies on the
+// Kinesis, S3, Lambda, Firehose, IAM and STS APIs, and refused on the engine's own
+// /_streamform routes.
 // Start returns once the port is bound. Stop is graceful: no new connections, in-flight
 // requests finish, acknowledged writes are durable, then the logs are flushed.
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,14 +55,24 @@
 #include "base/logger.h"
 #include "base/result.h"
 #include "base/work_pool.h"
+#include "engine/api/events/events_api.h"
+#include "engine/api/firehose/firehose_api.h"
+#include "engine/api/iam/iam_api.h"
 #include "engine/api/kinesis/kinesis_api.h"
 #include "engine/api/lambda/lambda_api.h"
 #include "engine/api/request_auth.h"
 #include "engine/api/s3/s3_api.h"
 #include "engine/api/stacks/stacks_api.h"
 #include "engine/bucket/object_store.h"
+#include "engine/delivery/delivery_service.h"
+#include "engine/function/event_queue/event_queue.h"
+#include "engine/function/policy/policy_store.h"
 #include "engine/function/runtime.h"
 #include "engine/function/store/function_store.h"
+#include "engine/iam/role_store.h"
+#include "engine/mapping/mapping_service.h"
+#include "engine/schedule/rule_store.h"
+#include "engine/schedule/scheduler.h"
 #include "engine/server/http_server.h"
 #include "engine/stack/stack_store.h"
 #include "engine/stream/committer.h"
@@ -99,16 +125,58 @@ class Engine {
   HttpResponse Refusal(int status, std::string_view reason, const HttpRequest& partial) const;
   // True when `request` is for S3 rather than Kinesis, Lambda or the engine's own routes.
   bool IsS3(const HttpRequest& request) const;
-  // Creates the function store, the worker runtime and the Lambda API.
+  // Creates the function store, the worker runtime, the asynchronous event queue (its
+  // dispatcher started once the server serves) and the Lambda API.
   Status StartFunctions();
   std::string EndpointUrl() const;
+  // engine_mappings.cc: opens the event-source mappings (started once the server serves) and
+  // makes the streams wake them; the on-failure destinations; their series in /metrics.
+  Status OpenMappings();
+  ApiResult<void> SendMappingFailure(const std::string& destination, const std::string& uuid,
+                                     const std::string& shard_id, const std::string& record);
+  void AppendMappingMetrics(std::string& out) const;
+  // engine_schedules.cc: the functions' resource-based policies (opened before the Lambda API);
+  // the EventBridge rules, API and scheduler (its thread started once the server serves);
+  // delivering a scheduled fire to a function (its policy must allow events.amazonaws.com);
+  // their series in /metrics.
+  Status OpenPolicies();
+  Status OpenSchedules();
+  bool DeliverScheduled(const schedule::Rule& rule, const schedule::Target& target,
+                        std::string payload);
+  void AppendScheduleMetrics(std::string& out) const;
+  // engine_firehose.cc: the delivery service and the Firehose API (after the object store and
+  // the work pool; the service's thread started once the server serves); the engine's
+  // /_streamform/delivery-streams/{name}[/flush] routes; the delivery series in /metrics.
+  Status OpenDelivery();
+  static bool IsDeliveryRoute(const HttpRequest& request);
+  void HandleDeliveryRoute(HttpRequest&& request, Respond respond);
+  void AppendDeliveryMetrics(std::string& out) const;
   // GET /_streamform/functions/{name}/log?offset=N: the function's log from byte N, at most
   // 1 MiB, with the offset to ask for next in x-streamform-next-offset (streamform logs).
   HttpResponse FunctionLog(const HttpRequest& request) const;
   void AppendS3Metrics(std::string& out) const;
-  // nullopt when `request` is authentic for `service`; else the JSON-protocol refusal.
+  // engine_functions.cc: the functions' series (the runtime's and the asynchronous queue's).
+  void AppendFunctionMetrics(std::string& out) const;
+  // nullopt when `request` is authentic for `service`; else the JSON-protocol refusal. For
+  // service "streamform" (the engine's own routes) the signer must be the administrator.
   std::optional<HttpResponse> Authenticate(const HttpRequest& request,
                                            std::string_view service) const;
+  // engine_iam.cc: who signed `request` for `service`; else why it is refused (logged), as AWS
+  // words it for JSON protocols.
+  tl::expected<iam::Principal, ApiError> Identify(const HttpRequest& request,
+                                                  std::string_view service) const;
+  // engine_iam.cc: opens the role store (before the authenticator, which reads it).
+  Status OpenRoles();
+  // engine_iam.cc: nullopt when `principal` may make the Lambda call `request` is; else Lambda's
+  // AccessDeniedException.
+  std::optional<ApiError> AuthorizeLambda(const HttpRequest& request,
+                                          const iam::Principal& principal) const;
+  // engine_iam.cc: the function's workers' AWS_* variables, with its role's session credentials
+  // (the session named after the function); and whether Lambda may assume a role for one.
+  ApiResult<std::map<std::string, std::string>> FunctionAwsEnvironment(
+      const function::FunctionConfig& config) const;
+  ApiResult<std::shared_ptr<const iam::Session>> LambdaSession(const std::string& role_arn,
+                                                               const std::string& function) const;
   // nullopt when authentic; else why not (logged), as AWS words it for JSON protocols.
   std::optional<ApiError> AuthFailure(const HttpRequest& request, std::string_view service) const;
   HttpResponse Metrics() const;
@@ -124,14 +192,24 @@ class Engine {
   VirtualClock* virtual_clock_ = nullptr;  // clock_, when virtual
   std::unique_ptr<StreamService> streams_;
   std::unique_ptr<Committer> committer_;
+  std::unique_ptr<iam::RoleStore> roles_;  // before auth_ and iam_api_, which use it
   std::unique_ptr<RequestAuthenticator> auth_;
   std::unique_ptr<KinesisApi> kinesis_;
   std::unique_ptr<ObjectStore> objects_;
   std::unique_ptr<StackStore> stack_store_;             // declared before blocking_, which uses it
   std::unique_ptr<function::FunctionStore> functions_;  // likewise
+  std::unique_ptr<function::EventQueue> event_queue_;   // stopped before runtime_, freed after it
   std::unique_ptr<function::Runtime> runtime_;          // destroyed in Stop, once the server is
+  std::unique_ptr<mapping::MappingService> mappings_;   // stopped in Stop, before runtime_
+  std::unique_ptr<function::PolicyStore> policies_;     // before lambda_, which uses it
+  std::unique_ptr<schedule::RuleStore> rules_;          // before blocking_, which uses it
+  std::unique_ptr<schedule::Scheduler> scheduler_;      // stopped in Stop, before runtime_
+  std::unique_ptr<events::EventsApi> events_;
   std::unique_ptr<WorkPool> blocking_;  // fsyncs, renames, copies: off the I/O threads
+  std::unique_ptr<delivery::DeliveryService> delivery_;  // stopped in Stop, after blocking_
+  std::unique_ptr<firehose::FirehoseApi> firehose_;
   std::unique_ptr<StacksApi> stacks_;
+  std::unique_ptr<iam_api::IamApi> iam_api_;
   std::unique_ptr<s3::S3Api> s3_;
   std::unique_ptr<lambda::LambdaApi> lambda_;
   std::unique_ptr<HttpServer> server_;

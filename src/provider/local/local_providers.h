@@ -1,7 +1,9 @@
 #pragma once
-// The engine-backed providers (AWS::Kinesis::Stream, AWS::S3::Bucket), registered for one
-// engine: `endpoint` is its base URL ("http://127.0.0.1:4560"), `credentials` and `region`
-// those in its credentials.json. Nothing is contacted until a provider is called.
+// The engine-backed providers (AWS::Kinesis::Stream, AWS::S3::Bucket, AWS::Lambda::Function,
+// AWS::Events::Rule, AWS::Lambda::Permission, AWS::KinesisFirehose::DeliveryStream, ...),
+// registered for one engine: `endpoint` is its
+// base URL ("http://127.0.0.1:4560"), `credentials` and `region` those in its
+// credentials.json. Nothing is contacted until a provider is called.
 
 #include <string>
 

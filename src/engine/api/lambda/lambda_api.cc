@@ -48,23 +48,73 @@ HttpResponse LambdaApi::Dispatch(const HttpRequest& request, const LambdaCall& c
       return GetConcurrency(call);
     case Op::kGetAccountSettings:
       return AccountSettings();
+    case Op::kPutFunctionEventInvokeConfig:
+    case Op::kUpdateFunctionEventInvokeConfig:
+    case Op::kGetFunctionEventInvokeConfig:
+    case Op::kDeleteFunctionEventInvokeConfig:
+    case Op::kListFunctionEventInvokeConfigs:
+      return EventInvokeConfig(request, call);
+    case Op::kTagResource:
+    case Op::kUntagResource:
+    case Op::kListTags:
+      return Tags(request, call);
+    case Op::kCreateEventSourceMapping:
+    case Op::kListEventSourceMappings:
+    case Op::kGetEventSourceMapping:
+    case Op::kUpdateEventSourceMapping:
+    case Op::kDeleteEventSourceMapping:
+      return DispatchMapping(request, call);
+    case Op::kAddPermission:
+    case Op::kRemovePermission:
+    case Op::kGetPolicy:
+      return Permissions(request, call);
     case Op::kInvoke:
       break;  // answered by Invoke
   }
   return ErrorResponse({"ServiceException", "unrouted operation", 500});
 }
 
+HttpResponse LambdaApi::DispatchMapping(const HttpRequest& request, const LambdaCall& call) {
+  if (options_.mappings == nullptr) {
+    return ErrorResponse({"ServiceException", "event-source mappings are not served here", 500});
+  }
+  switch (call.operation) {
+    case Op::kCreateEventSourceMapping:
+      return CreateMapping(request);
+    case Op::kListEventSourceMappings:
+      return ListMappings(request);
+    case Op::kGetEventSourceMapping:
+      return GetMapping(call);
+    case Op::kUpdateEventSourceMapping:
+      return UpdateMapping(request, call);
+    default:
+      return DeleteMapping(call);
+  }
+}
+
 std::string LambdaApi::Arn(const std::string& name) const {
   return function::FunctionArn(options_.region, options_.account, name);
 }
 
-function::SpecContext LambdaApi::Context() const {
+ApiResult<function::SpecContext> LambdaApi::Context(const function::FunctionConfig& config) const {
   function::SpecContext context;
   context.region = options_.region;
   context.account = options_.account;
-  if (options_.aws_environment) context.aws_environment = options_.aws_environment();
+  if (options_.aws_environment) {
+    auto environment = options_.aws_environment(config);
+    if (!environment) return tl::unexpected(environment.error());
+    context.aws_environment = std::move(*environment);
+  }
   context.unreserved_concurrency = options_.unreserved_concurrency;
   return context;
+}
+
+ApiResult<function::FunctionSpec> LambdaApi::LatestSpec(const std::string& name) const {
+  auto found = Find(LambdaCall{LambdaOperation::kGetFunction, name, {}});
+  if (!found) return tl::unexpected(found.error());
+  auto context = Context(*found);
+  if (!context) return tl::unexpected(context.error());
+  return function::BuildFunctionSpec(*found, *context);
 }
 
 ApiResult<function::FunctionConfig> LambdaApi::Find(const LambdaCall& call) const {
@@ -89,6 +139,11 @@ HttpResponse LambdaApi::Create(const HttpRequest& request) {
   if (!name) return ErrorResponse(name.error());
   auto settings = ReadSettings(*body, {}, true);
   if (!settings) return ErrorResponse(settings.error());
+  if (options_.assume_role) {
+    if (auto assumed = options_.assume_role(settings->role, name->function); !assumed) {
+      return ErrorResponse(assumed.error());
+    }
+  }
   auto code_member = body->find("Code");
   if (code_member == body->end()) {
     return ErrorResponse({"ValidationException",
@@ -97,8 +152,13 @@ HttpResponse LambdaApi::Create(const HttpRequest& request) {
   }
   auto code = ReadCode(*code_member);
   if (!code) return ErrorResponse(code.error());
-  auto created = store_.Create(name->function, *settings, *code);
+  auto tags = ReadTags(*body);
+  if (!tags) return ErrorResponse(tags.error());
+  auto created = store_.Create(name->function, *settings, *code, std::move(*tags));
   if (!created) return ErrorResponse(created.error());
+  if (options_.policies != nullptr) {  // a policy a crash left from a deleted namesake
+    (void)options_.policies->Drop(created->name);
+  }
   return JsonResponse(201, ConfigurationJson(*created, Arn(created->name)));
 }
 
@@ -113,6 +173,7 @@ HttpResponse LambdaApi::Get(const LambdaCall& call, bool configuration_only) {
   if (found->reserved_concurrency) {
     out["Concurrency"] = {{"ReservedConcurrentExecutions", *found->reserved_concurrency}};
   }
+  if (!found->tags.empty()) out["Tags"] = found->tags;
   return JsonResponse(200, out);
 }
 
@@ -158,6 +219,11 @@ HttpResponse LambdaApi::UpdateConfiguration(const HttpRequest& request, const La
   if (!body) return ErrorResponse(body.error());
   auto settings = ReadSettings(*body, found->settings, false);
   if (!settings) return ErrorResponse(settings.error());
+  if (options_.assume_role) {
+    if (auto assumed = options_.assume_role(settings->role, found->name); !assumed) {
+      return ErrorResponse(assumed.error());
+    }
+  }
   auto updated = store_.UpdateSettings(found->name, *settings, body->value("RevisionId", ""));
   if (!updated) return ErrorResponse(updated.error());
   return JsonResponse(200, ConfigurationJson(*updated, Arn(updated->name)));
@@ -170,9 +236,19 @@ HttpResponse LambdaApi::Delete(const LambdaCall& call) {
   }
   auto found = Find(call);
   if (!found) return ErrorResponse(found.error());
+  if (options_.event_queue != nullptr) {  // its queued events and event-invoke config go
+    if (auto dropped = options_.event_queue->DropFunction(found->name); !dropped) {
+      return ErrorResponse({"ServiceException", dropped.error().message, 500});
+    }
+  }
   runtime_.Drop(found->name);  // running invocations fail; no new worker starts for it
   auto deleted = store_.Delete(found->name);
   if (!deleted) return ErrorResponse(deleted.error());
+  if (options_.policies != nullptr) {  // its resource-based policy goes with it
+    if (auto dropped = options_.policies->Drop(found->name); !dropped) {
+      return ErrorResponse(dropped.error());
+    }
+  }
   return JsonResponse(204, nullptr);
 }
 

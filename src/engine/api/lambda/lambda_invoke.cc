@@ -1,5 +1,7 @@
-// LambdaApi::Invoke: RequestResponse, Event and DryRun invocations through the Runtime.
+// LambdaApi::Invoke: RequestResponse and DryRun invocations through the Runtime, Event ones
+// through the EventQueue.
 
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "base/base64.h"
@@ -63,34 +65,36 @@ void LambdaApi::Invoke(HttpRequest&& request, const LambdaCall& call, Respond re
                                   "Could not parse request body into json: Could not parse "
                                   "payload into json: the payload is not valid JSON"}));
   }
-  function::FunctionSpec spec = function::BuildFunctionSpec(*found, Context());
+  if (event) return Enqueue(found->name, std::move(payload), std::move(respond));
+  auto context = Context(*found);
+  if (!context) return respond(ErrorResponse(context.error()));
+  function::FunctionSpec spec = function::BuildFunctionSpec(*found, *context);
   bool reserved = found->reserved_concurrency.has_value();
-  if (event) {
-    // Queued: the caller has its 202 before the function runs. Lambda's two retries of a
-    // failed asynchronous invocation are not done here; the failure is logged.
-    Logger* logger = options_.logger;
-    std::string name = spec.name;
-    if (spec.concurrency == 0) {
-      if (logger) logger->Warn("event invocation throttled", {{"function", name}});
-    } else {
-      runtime_.Invoke(spec, std::move(payload), [logger, name](InvokeResult result) {
-        if (result.status != InvokeResult::Status::kOk && logger != nullptr) {
-          logger->Warn(
-              "event invocation failed",
-              {{"function", name}, {"request_id", result.request_id}, {"error", result.payload}});
-        }
-      });
-    }
-    HttpResponse accepted;
-    accepted.status = 202;
-    return respond(std::move(accepted));
-  }
-  if (spec.concurrency == 0) return respond(Throttled(true));
   bool tail = *log_type == "Tail";
+  // Reserved concurrency 0 comes back kThrottled from the Runtime, which counts it.
   runtime_.Invoke(spec, std::move(payload),
                   [respond = std::move(respond), tail, reserved](InvokeResult result) {
                     respond(InvokeResponse(result, tail, reserved));
                   });
+}
+
+// Queued durably on the work pool (an fsync), then 202 with the event's request id, which the
+// handler sees as context.aws_request_id on every attempt.
+void LambdaApi::Enqueue(const std::string& function, std::string payload, Respond respond) {
+  function::EventQueue* queue = options_.event_queue;
+  if (queue == nullptr) {
+    return respond(
+        ErrorResponse({"ServiceException", "this engine has no asynchronous invocation", 500}));
+  }
+  auto shared = std::make_shared<std::string>(std::move(payload));
+  pool_.Submit([queue, function, shared, respond = std::move(respond)] {
+    auto id = queue->Enqueue(function, std::move(*shared));
+    if (!id) return respond(ErrorResponse({"ServiceException", id.error().message, 500}));
+    HttpResponse accepted;
+    accepted.status = 202;
+    accepted.headers = {{"x-amzn-RequestId", *id}};
+    respond(std::move(accepted));
+  });
 }
 
 HttpResponse LambdaApi::InvokeResponse(const InvokeResult& result, bool tail, bool reserved) {

@@ -84,6 +84,35 @@ ApiResult<LambdaCall> ParseFunctionName(std::string_view text) {
   return LambdaCall{LambdaOperation::kGetFunction, std::string(name), std::string(qualifier)};
 }
 
+namespace {
+
+// /2017-03-31/tags/{ARN}: TagResource (POST), UntagResource (DELETE), ListTags (GET). Only
+// functions carry tags here, so the ARN must be a function's (no qualifier).
+ApiResult<LambdaCall> TagsCall(std::string_view method, std::string_view encoded_arn) {
+  std::string arn = auth::PercentDecode(encoded_arn);
+  auto call = ParseFunctionName(arn);
+  if (!call || arn.rfind("arn:", 0) != 0 || !call->qualifier.empty()) {
+    return ApiFail(
+        "ValidationException",
+        "1 validation error detected: Value '" + arn +
+            "' at 'resource' failed to satisfy constraint: Member must satisfy regular "
+            "expression pattern: arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:"
+            "\\d{12}:function:[a-zA-Z0-9-_]+");
+  }
+  if (method == "POST") {
+    call->operation = LambdaOperation::kTagResource;
+  } else if (method == "DELETE") {
+    call->operation = LambdaOperation::kUntagResource;
+  } else if (method == "GET") {
+    call->operation = LambdaOperation::kListTags;
+  } else {
+    return NoRoute();
+  }
+  return call;
+}
+
+}  // namespace
+
 ApiResult<LambdaCall> ParseLambdaCall(std::string_view method, std::string_view path,
                                       std::string_view query) {
   std::vector<std::string_view> parts = Split(path, '/');  // parts[0] is "" (leading '/')
@@ -93,6 +122,22 @@ ApiResult<LambdaCall> ParseLambdaCall(std::string_view method, std::string_view 
   if (version == "2016-08-19" && parts.size() == 3 && parts[2] == "account-settings") {
     if (method != "GET") return NoRoute();
     return LambdaCall{LambdaOperation::kGetAccountSettings, {}, {}};
+  }
+  if (version == "2017-03-31" && parts.size() == 4 && parts[2] == "tags")
+    return TagsCall(method, parts[3]);
+  if (parts[2] == "event-source-mappings") {
+    if (version != "2015-03-31" || parts.size() > 4) return NoRoute();
+    using Op = LambdaOperation;
+    if (parts.size() == 3 || parts[3].empty()) {
+      if (method == "POST") return LambdaCall{Op::kCreateEventSourceMapping, {}, {}};
+      if (method == "GET") return LambdaCall{Op::kListEventSourceMappings, {}, {}};
+      return NoRoute();
+    }
+    std::string uuid = auth::PercentDecode(parts[3]);
+    if (method == "GET") return LambdaCall{Op::kGetEventSourceMapping, uuid, {}};
+    if (method == "PUT") return LambdaCall{Op::kUpdateEventSourceMapping, uuid, {}};
+    if (method == "DELETE") return LambdaCall{Op::kDeleteEventSourceMapping, uuid, {}};
+    return NoRoute();
   }
   if (parts[2] != "functions") return NoRoute();
   if (parts.size() == 3) {
@@ -107,9 +152,19 @@ ApiResult<LambdaCall> ParseLambdaCall(std::string_view method, std::string_view 
   if (auto q = parsed_query.find("Qualifier"); q != parsed_query.end() && call->qualifier.empty()) {
     call->qualifier = q->second;
   }
+  using Op = LambdaOperation;
+  if (parts.size() == 6 && version == "2019-09-25" && parts[4] == "event-invoke-config" &&
+      parts[5] == "list" && method == "GET") {
+    call->operation = Op::kListFunctionEventInvokeConfigs;
+    return call;
+  }
+  if (parts.size() == 6 && version == "2015-03-31" && parts[4] == "policy" && method == "DELETE") {
+    call->operation = Op::kRemovePermission;
+    call->statement_id = auth::PercentDecode(parts[5]);
+    return call;
+  }
   std::string_view sub = parts.size() == 5 ? parts[4] : std::string_view();
   if (parts.size() > 5) return NoRoute();
-  using Op = LambdaOperation;
   struct Route {
     std::string_view version, sub, method;
     Op operation;
@@ -124,6 +179,12 @@ ApiResult<LambdaCall> ParseLambdaCall(std::string_view method, std::string_view 
       {"2017-10-31", "concurrency", "PUT", Op::kPutFunctionConcurrency},
       {"2017-10-31", "concurrency", "DELETE", Op::kDeleteFunctionConcurrency},
       {"2019-09-30", "concurrency", "GET", Op::kGetFunctionConcurrency},
+      {"2019-09-25", "event-invoke-config", "PUT", Op::kPutFunctionEventInvokeConfig},
+      {"2019-09-25", "event-invoke-config", "POST", Op::kUpdateFunctionEventInvokeConfig},
+      {"2019-09-25", "event-invoke-config", "GET", Op::kGetFunctionEventInvokeConfig},
+      {"2019-09-25", "event-invoke-config", "DELETE", Op::kDeleteFunctionEventInvokeConfig},
+      {"2015-03-31", "policy", "POST", Op::kAddPermission},
+      {"2015-03-31", "policy", "GET", Op::kGetPolicy},
   };
   for (const auto& route : kRoutes) {
     if (route.version == version && route.sub == sub && route.method == method) {
@@ -160,6 +221,38 @@ std::string_view OperationName(LambdaOperation operation) {
       return "GetFunctionConcurrency";
     case LambdaOperation::kGetAccountSettings:
       return "GetAccountSettings";
+    case LambdaOperation::kPutFunctionEventInvokeConfig:
+      return "PutFunctionEventInvokeConfig";
+    case LambdaOperation::kUpdateFunctionEventInvokeConfig:
+      return "UpdateFunctionEventInvokeConfig";
+    case LambdaOperation::kGetFunctionEventInvokeConfig:
+      return "GetFunctionEventInvokeConfig";
+    case LambdaOperation::kDeleteFunctionEventInvokeConfig:
+      return "DeleteFunctionEventInvokeConfig";
+    case LambdaOperation::kListFunctionEventInvokeConfigs:
+      return "ListFunctionEventInvokeConfigs";
+    case LambdaOperation::kTagResource:
+      return "TagResource";
+    case LambdaOperation::kUntagResource:
+      return "UntagResource";
+    case LambdaOperation::kListTags:
+      return "ListTags";
+    case LambdaOperation::kCreateEventSourceMapping:
+      return "CreateEventSourceMapping";
+    case LambdaOperation::kListEventSourceMappings:
+      return "ListEventSourceMappings";
+    case LambdaOperation::kGetEventSourceMapping:
+      return "GetEventSourceMapping";
+    case LambdaOperation::kUpdateEventSourceMapping:
+      return "UpdateEventSourceMapping";
+    case LambdaOperation::kDeleteEventSourceMapping:
+      return "DeleteEventSourceMapping";
+    case LambdaOperation::kAddPermission:
+      return "AddPermission";
+    case LambdaOperation::kRemovePermission:
+      return "RemovePermission";
+    case LambdaOperation::kGetPolicy:
+      return "GetPolicy";
   }
   return "Unknown";
 }

@@ -28,12 +28,30 @@ enum class LambdaOperation {
   kDeleteFunctionConcurrency,
   kGetFunctionConcurrency,
   kGetAccountSettings,
+  kPutFunctionEventInvokeConfig,
+  kUpdateFunctionEventInvokeConfig,
+  kGetFunctionEventInvokeConfig,
+  kDeleteFunctionEventInvokeConfig,
+  kListFunctionEventInvokeConfigs,
+  kTagResource,
+  kUntagResource,
+  kListTags,
+  kCreateEventSourceMapping,
+  kListEventSourceMappings,
+  kGetEventSourceMapping,
+  kUpdateEventSourceMapping,
+  kDeleteEventSourceMapping,
+  kAddPermission,
+  kRemovePermission,
+  kGetPolicy,
 };
 
 struct LambdaCall {
   LambdaOperation operation = LambdaOperation::kListFunctions;
-  std::string function;   // the name, from a name or an ARN; empty for list/create/settings
+  std::string function;   // the name, from a name or an ARN; empty for list/create/settings;
+                          // an event-source mapping's UUID for Get/Update/Delete of one
   std::string qualifier;  // from "name:qualifier" or ?Qualifier=; empty when none
+  std::string statement_id = {};  // RemovePermission: the StatementId in the path
 };
 
 // The SigV4 service a request is signed for; "" when unsigned or unreadable.

@@ -187,8 +187,8 @@ ApiResult<FunctionSettings> ReadSettings(const json& body, FunctionSettings sett
   if (create && !*role) {
     return Constraint("null", "role", "Member must not be null");
   }
-  // The role is recorded and shown, not enforced: handlers run with the engine's own
-  // credentials until the engine enforces IAM policies (issue 6 part 3).
+  // Only the shape is checked here; whether Lambda may assume the role is the API's check
+  // (LambdaApiOptions::assume_role), and handlers run with its credentials.
   static const std::regex kRole(kRolePattern);
   if ((*role || create) && !std::regex_match(settings.role, kRole)) {
     return Constraint(
@@ -207,6 +207,37 @@ ApiResult<FunctionSettings> ReadSettings(const json& body, FunctionSettings sett
   if (!memory) return tl::unexpected(memory.error());
   if (auto env = ReadEnvironment(body, settings); !env) return tl::unexpected(env.error());
   return settings;
+}
+
+ApiResult<std::optional<int>> ReadInteger(const json& body, const char* member,
+                                          std::string_view field, int64_t min, int64_t max) {
+  int value = 0;
+  auto read = Integer(body, member, field, min, max, &value);
+  if (!read) return tl::unexpected(read.error());
+  if (!*read) return std::nullopt;
+  return value;
+}
+
+ApiResult<std::map<std::string, std::string>> ReadTags(const json& body) {
+  std::map<std::string, std::string> tags;
+  auto member = body.find("Tags");
+  if (member == body.end() || member->is_null()) return tags;
+  if (!member->is_object()) return BadType("Tags", "an object");
+  for (auto& [key, value] : member->items()) {
+    if (!value.is_string()) return BadType("Tags." + key, "a string");
+    if (key.empty() || key.size() > 128 || value.get_ref<const std::string&>().size() > 256) {
+      return ApiFail(kInvalid, "Tag keys must be 1-128 characters and values at most 256: " + key);
+    }
+    if (key.rfind("aws:", 0) == 0) {
+      return ApiFail(kInvalid, "Tag keys starting with \"aws:\" are reserved: " + key);
+    }
+    tags[key] = value.get<std::string>();
+  }
+  if (tags.size() > 50) {
+    return ApiFail(kInvalid, "A function can have at most 50 tags; the request has " +
+                                 std::to_string(tags.size()));
+  }
+  return tags;
 }
 
 ApiResult<function::CodeSource> ReadCode(const json& code) {

@@ -11,7 +11,9 @@
 // the rest with the model's errors (InvalidParameterValueException, ...).
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,15 @@ ApiResult<nlohmann::json> ParseBody(std::string_view body);
 // UpdateFunctionConfiguration body, over `base` (the defaults, or the current settings).
 ApiResult<function::FunctionSettings> ReadSettings(const nlohmann::json& body,
                                                    function::FunctionSettings base, bool create);
+
+// An integer member within the model's [min, max] (`field` names it in ValidationException's
+// "1 validation error detected: ..."); nullopt when absent or null.
+ApiResult<std::optional<int>> ReadInteger(const nlohmann::json& body, const char* member,
+                                          std::string_view field, int64_t min, int64_t max);
+
+// The body's Tags member (absent: none) with Lambda's limits: at most 50, keys of 1-128
+// characters not starting with "aws:", values of at most 256.
+ApiResult<std::map<std::string, std::string>> ReadTags(const nlohmann::json& body);
 
 // ZipFile (base64) or S3Bucket + S3Key, from CreateFunction's Code or UpdateFunctionCode's body.
 ApiResult<function::CodeSource> ReadCode(const nlohmann::json& code);

@@ -20,7 +20,13 @@ FunctionSpec BuildFunctionSpec(const FunctionConfig& config, const SpecContext& 
   spec.memory_mb = config.settings.memory_mb;
   spec.concurrency = config.reserved_concurrency.value_or(context.unreserved_concurrency);
   spec.version = "$LATEST";
+  spec.role = config.settings.role;
   spec.revision = config.revision_id;
+  const auto& aws = context.aws_environment;
+  if (auto key = aws.find("AWS_ACCESS_KEY_ID");
+      key != aws.end() && aws.count("AWS_SESSION_TOKEN")) {
+    spec.revision += "/" + key->second;
+  }
   return spec;
 }
 

@@ -26,6 +26,7 @@ nlohmann::json ToJson(const FunctionConfig& f) {
                         {"state", f.state},
                         {"codeDir", f.code_dir}};
   if (f.reserved_concurrency) row["reservedConcurrency"] = *f.reserved_concurrency;
+  if (!f.tags.empty()) row["tags"] = f.tags;
   return row;
 }
 
@@ -51,6 +52,7 @@ Result<FunctionConfig> FromJson(const std::string& text) {
     f.revision_id = row.at("revisionId").get<std::string>();
     f.state = row.at("state").get<std::string>();
     f.code_dir = row.at("codeDir").get<std::string>();
+    if (row.contains("tags")) f.tags = row["tags"].get<std::map<std::string, std::string>>();
     return f;
   } catch (const nlohmann::json::exception& e) {
     return Fail(ErrorCode::kParse, std::string("a function row is malformed: ") + e.what());
@@ -145,7 +147,8 @@ StoreUsage FunctionStore::Usage() const {
 
 ApiResult<FunctionConfig> FunctionStore::Create(const std::string& name,
                                                 const FunctionSettings& settings,
-                                                const CodeSource& code) {
+                                                const CodeSource& code,
+                                                std::map<std::string, std::string> tags) {
   std::lock_guard writing(write_mu_);
   if (Get(name)) {
     return ApiFail("ResourceConflictException", "Function already exist: " + name, 409);
@@ -155,6 +158,7 @@ ApiResult<FunctionConfig> FunctionStore::Create(const std::string& name,
   FunctionConfig config;
   config.name = name;
   config.settings = settings;
+  config.tags = std::move(tags);
   if (auto placed = PlaceCode(name, *zip, config); !placed) {
     return tl::unexpected(placed.error());
   }
@@ -196,8 +200,18 @@ ApiResult<FunctionConfig> FunctionStore::SetReservedConcurrency(const std::strin
   return Commit(std::move(*current), true, {});
 }
 
+ApiResult<FunctionConfig> FunctionStore::SetTags(const std::string& name,
+                                                 std::map<std::string, std::string> tags) {
+  std::lock_guard writing(write_mu_);
+  auto current = Get(name);
+  if (!current) return current;
+  current->tags = std::move(tags);
+  return Commit(std::move(*current), true, {}, false);
+}
+
 ApiResult<FunctionConfig> FunctionStore::Commit(FunctionConfig config, bool must_exist,
-                                                const std::string& expected_revision) {
+                                                const std::string& expected_revision,
+                                                bool new_revision) {
   std::unique_lock lock(mu_);
   auto it = functions_.find(config.name);
   if (must_exist && it == functions_.end()) return NotFound(config.name);
@@ -211,8 +225,10 @@ ApiResult<FunctionConfig> FunctionStore::Commit(FunctionConfig config, bool must
                    "GetFunction/GetAlias API to retrieve the latest Revision Id",
                    412);
   }
-  config.revision_id = NewUuid();
-  config.last_modified_ms = clock_.NowMs();
+  if (new_revision) {
+    config.revision_id = NewUuid();
+    config.last_modified_ms = clock_.NowMs();
+  }
   sqlite::Statement upsert(*db_, "INSERT OR REPLACE INTO functions (name, config) VALUES (?1, ?2)");
   upsert.Bind(1, config.name).Bind(2, ToJson(config).dump());
   if (auto written = upsert.Run(); !written) return Internal(written.error());

@@ -11,7 +11,8 @@
 // removes older ones. Delete removes the function's code directories.
 //
 // Every change (create, code, configuration, concurrency) gets a new RevisionId (a random UUID);
-// a caller passing `expected_revision` that differs gets PreconditionFailedException.
+// a caller passing `expected_revision` that differs gets PreconditionFailedException. Tags are
+// not configuration: setting them keeps the RevisionId (and the running workers).
 //
 // Errors are Lambda's (engine/api_error.h: type, message, status), for the API to pass on:
 // ResourceNotFoundException, ResourceConflictException, InvalidParameterValueException,
@@ -64,9 +65,10 @@ struct FunctionConfig {
   std::string code_sha256;                  // base64 SHA-256 of the zip (Lambda's CodeSha256)
   int64_t code_size = 0;                    // bytes of the zip
   int64_t last_modified_ms = 0;
-  std::string revision_id;       // a UUID, new with every change
-  std::string state = "Active";  // functions are ready when created (no Pending)
-  std::string code_dir;          // the unpacked code, absolute
+  std::string revision_id;                  // a UUID, new with every change
+  std::string state = "Active";             // functions are ready when created (no Pending)
+  std::string code_dir;                     // the unpacked code, absolute
+  std::map<std::string, std::string> tags;  // TagResource; not part of the revision
 };
 
 // Where a deployment zip comes from: the bytes (ZipFile), or an engine bucket's object.
@@ -95,7 +97,8 @@ class FunctionStore {
 
   // ResourceConflictException when `name` exists.
   ApiResult<FunctionConfig> Create(const std::string& name, const FunctionSettings& settings,
-                                   const CodeSource& code);
+                                   const CodeSource& code,
+                                   std::map<std::string, std::string> tags = {});
   ApiResult<FunctionConfig> UpdateCode(const std::string& name, const CodeSource& code,
                                        const std::string& expected_revision = {});
   ApiResult<FunctionConfig> UpdateSettings(const std::string& name,
@@ -103,6 +106,9 @@ class FunctionStore {
                                            const std::string& expected_revision = {});
   ApiResult<FunctionConfig> SetReservedConcurrency(const std::string& name,
                                                    std::optional<int> reserved);
+  // Replaces the function's tags (the caller merges or removes).
+  ApiResult<FunctionConfig> SetTags(const std::string& name,
+                                    std::map<std::string, std::string> tags);
   ApiResult<void> Delete(const std::string& name);
 
   // ResourceNotFoundException (404) when absent.
@@ -121,10 +127,11 @@ class FunctionStore {
   // Unpacks (or reuses) the code of `zip` for `name`; fills the code fields of `config`.
   ApiResult<void> PlaceCode(const std::string& name, const std::string& zip,
                             FunctionConfig& config) const;
-  // Writes `config` (a new revision) under the write lock, checking `expected_revision`
-  // against the current row; `must_exist` false means Create (conflict if present).
+  // Writes `config` under the write lock, checking `expected_revision` against the current row;
+  // `must_exist` false means Create (conflict if present). `new_revision` false keeps the
+  // RevisionId and LastModified (tags).
   ApiResult<FunctionConfig> Commit(FunctionConfig config, bool must_exist,
-                                   const std::string& expected_revision);
+                                   const std::string& expected_revision, bool new_revision = true);
   void PruneCode(const std::string& name, const std::string& keep_a,
                  const std::string& keep_b) const;
   std::string FunctionDir(const std::string& name) const;

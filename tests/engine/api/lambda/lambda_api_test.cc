@@ -5,11 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "../../../support/temp_dir.h"
 #include "../../function/store/zip_builder.h"
@@ -25,15 +28,36 @@ using nlohmann::json;
 constexpr char kModel[] =
     "/usr/lib/python3/dist-packages/botocore/data/lambda/2015-03-31/service-2.json";
 
-// Answers every Invoke with `next`, recording what it was given.
+// Answers every Invoke with `next` (kThrottled at concurrency 0, as runtime.h promises),
+// recording what it was given. Event invocations reach it from the queue's thread: read what
+// it recorded through Payloads() and RequestIds() then.
 class FakeRuntime : public function::Runtime {
  public:
   void Invoke(const function::FunctionSpec& spec, std::string payload,
               std::function<void(InvokeResult)> done) override {
+    InvokeWithRequestId(spec, std::move(payload), "", std::move(done));
+  }
+  void InvokeWithRequestId(const function::FunctionSpec& spec, std::string payload,
+                           std::string request_id,
+                           std::function<void(InvokeResult)> done) override {
+    InvokeResult result;
+    {
+      std::lock_guard lock(mu_);
+      specs.push_back(spec);
+      payloads.push_back(std::move(payload));
+      request_ids.push_back(std::move(request_id));
+      result = next;
+    }
+    if (spec.concurrency == 0) result.status = InvokeResult::Status::kThrottled;
+    done(result);
+  }
+  std::vector<std::string> Payloads() {
     std::lock_guard lock(mu_);
-    specs.push_back(spec);
-    payloads.push_back(std::move(payload));
-    done(next);
+    return payloads;
+  }
+  std::vector<std::string> RequestIds() {
+    std::lock_guard lock(mu_);
+    return request_ids;
   }
   void Drop(const std::string& name) override {
     std::lock_guard lock(mu_);
@@ -44,6 +68,7 @@ class FakeRuntime : public function::Runtime {
   InvokeResult next;
   std::vector<function::FunctionSpec> specs;
   std::vector<std::string> payloads;
+  std::vector<std::string> request_ids;
   std::vector<std::string> dropped;
 
  private:
@@ -77,10 +102,39 @@ class LambdaApiTest : public ::testing::Test {
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);
     LambdaApiOptions options;
-    options.aws_environment = [] {
+    options.aws_environment =
+        [](const function::FunctionConfig&) -> ApiResult<std::map<std::string, std::string>> {
       return function::EngineAwsEnvironment("AK", "SK", "us-east-1", "http://127.0.0.1:1");
     };
+    function::EventQueueOptions queue_options;
+    queue_options.data_dir = dir_.path();
+    queue_options.clock = &clock_;
+    queue_options.runtime = &runtime_;
+    queue_options.poll = std::chrono::milliseconds(5);
+    queue_options.resolve =
+        [this](const std::string& name) -> std::optional<function::FunctionSpec> {
+      auto spec = api_->LatestSpec(name);
+      if (!spec) return std::nullopt;
+      return *spec;
+    };
+    auto queue = function::EventQueue::Open(std::move(queue_options));
+    ASSERT_TRUE(queue) << queue.error().message;
+    queue_ = std::move(*queue);
+    options.event_queue = queue_.get();
     api_ = std::make_unique<LambdaApi>(*store_, runtime_, pool_, options);
+    queue_->Start();
+  }
+
+  void TearDown() override {  // its thread calls api_
+    if (queue_) queue_->Stop();
+  }
+
+  // True once `predicate` holds (within 5 s): for what the queue's thread does.
+  static bool Eventually(const std::function<bool()>& predicate) {
+    for (int i = 0; i < 500 && !predicate(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return predicate();
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, std::string body = "",
@@ -138,6 +192,7 @@ class LambdaApiTest : public ::testing::Test {
   testing_support::TempDir dir_{"lambda_api"};
   VirtualClock clock_{1700000000123};
   FakeRuntime runtime_;
+  std::unique_ptr<function::EventQueue> queue_;  // before pool_, whose tasks enqueue
   WorkPool pool_{2, "lambda-test"};
   std::unique_ptr<function::FunctionStore> store_;
   std::unique_ptr<LambdaApi> api_;
@@ -197,8 +252,17 @@ TEST_F(LambdaApiTest, CreateValidatesLikeLambda) {
   body["Timeout"] = "3";
   EXPECT_TRUE(IsError(create(body), "InvalidRequestContentException", 400));
   body = good;
-  body["Environment"] = {{"Variables", {{"AWS_REGION", "x"}}}};
-  EXPECT_TRUE(IsError(create(body), "InvalidParameterValueException", 400, "AWS_REGION"));
+  body["Environment"] = {{"Variables", {{"AWS_REGION", "x"}, {"LAMBDA_TASK_ROOT", "y"}}}};
+  EXPECT_TRUE(IsError(create(body), "InvalidParameterValueException", 400,
+                      "contains reserved keys that are currently not supported for "
+                      "modification. Reserved keys used in this request: AWS_REGION, "
+                      "LAMBDA_TASK_ROOT"));
+  body = good;
+  body["Environment"] = {{"Variables", {{"BIG", std::string(4096, 'x')}}}};
+  EXPECT_TRUE(IsError(create(body), "InvalidParameterValueException", 400, "exceeded the 4KB"));
+  body["Environment"] = {{"Variables", {{"TZ", "x"}, {"LANG", "y"}}}};  // not reserved
+  EXPECT_EQ(create(body).status, 201);
+  Call("DELETE", "/2015-03-31/functions/fn");
   body = good;
   body["Code"] = {{"ZipFile", Base64Encode("not a zip")}};
   EXPECT_TRUE(IsError(create(body), "InvalidParameterValueException", 400, "Could not unzip"));
@@ -308,8 +372,12 @@ TEST_F(LambdaApiTest, InvocationTypesAndLimits) {
   };
   EXPECT_EQ(invoke("{}", "DryRun").status, 204);
   EXPECT_TRUE(runtime_.specs.empty());
-  EXPECT_EQ(invoke(R"({"e":1})", "Event").status, 202);
-  EXPECT_EQ(runtime_.payloads, std::vector<std::string>{R"({"e":1})"});
+  HttpResponse accepted = invoke(R"({"e":1})", "Event");
+  EXPECT_EQ(accepted.status, 202);
+  ASSERT_TRUE(Eventually([&] { return !runtime_.Payloads().empty(); }));
+  EXPECT_EQ(runtime_.Payloads(), std::vector<std::string>{R"({"e":1})"});
+  EXPECT_EQ(runtime_.RequestIds()[0], Header(accepted, "x-amzn-RequestId"))
+      << "the handler's aws_request_id is the id the caller got";
   EXPECT_TRUE(IsError(invoke("{}", "Later"), "ValidationException", 400, "invocationType"));
   EXPECT_TRUE(
       IsError(invoke("not json", "RequestResponse"), "InvalidRequestContentException", 400));
@@ -323,12 +391,12 @@ TEST_F(LambdaApiTest, InvocationTypesAndLimits) {
   EXPECT_EQ(Ok("PUT", "/2017-10-31/functions/fn/concurrency",
                {{"ReservedConcurrentExecutions", 0}})["ReservedConcurrentExecutions"],
             0);
-  size_t calls = runtime_.specs.size();
   HttpResponse throttled = invoke("{}", "RequestResponse");
   EXPECT_TRUE(IsError(throttled, "TooManyRequestsException", 429, "Rate Exceeded."));
   EXPECT_EQ(json::parse(throttled.body)["Reason"],
             "ReservedFunctionConcurrentInvocationLimitExceeded");
-  EXPECT_EQ(runtime_.specs.size(), calls);
+  EXPECT_EQ(runtime_.specs.back().concurrency, 0) << "the runtime throttles (and counts) it";
+  EXPECT_EQ(invoke("{}", "Event").status, 202) << "queued: it waits for concurrency";
   EXPECT_EQ(Ok("GET", "/2019-09-30/functions/fn/concurrency")["ReservedConcurrentExecutions"], 0);
   EXPECT_EQ(Ok("GET", "/2015-03-31/functions/fn")["Concurrency"]["ReservedConcurrentExecutions"],
             0);
@@ -340,6 +408,83 @@ TEST_F(LambdaApiTest, InvocationTypesAndLimits) {
   json settings = Ok("GET", "/2016-08-19/account-settings/");
   EXPECT_EQ(settings["AccountUsage"]["FunctionCount"], 1);
   EXPECT_EQ(settings["AccountLimit"]["CodeSizeZipped"], 52428800);
+}
+
+TEST_F(LambdaApiTest, EventInvokeConfigsArePutUpdatedGotListedAndDeleted) {
+  Create("fn");
+  const std::string path = "/2019-09-25/functions/fn/event-invoke-config";
+  EXPECT_TRUE(IsError(Call("GET", path), "ResourceNotFoundException", 404,
+                      "The function arn:aws:lambda:us-east-1:000000000000:function:fn:$LATEST "
+                      "doesn't have an EventInvokeConfig"));
+  EXPECT_TRUE(IsError(Call("POST", path, R"({"MaximumRetryAttempts":1})"),
+                      "ResourceNotFoundException", 404));
+  EXPECT_EQ(Ok("GET", path + "/list")["FunctionEventInvokeConfigs"], json::array());
+
+  json put = Ok("PUT", path, {{"MaximumRetryAttempts", 1}});
+  for (auto& [key, value] : put.items()) {
+    EXPECT_TRUE(ModelMembers("FunctionEventInvokeConfig").count(key)) << key;
+  }
+  EXPECT_EQ(put["FunctionArn"], "arn:aws:lambda:us-east-1:000000000000:function:fn:$LATEST");
+  EXPECT_EQ(put["MaximumRetryAttempts"], 1);
+  EXPECT_FALSE(put.contains("MaximumEventAgeInSeconds")) << "unset: Lambda's default";
+  EXPECT_DOUBLE_EQ(put["LastModified"].get<double>(), 1700000000.123);
+  EXPECT_EQ(Ok("GET", path), put);
+
+  json updated = Ok("POST", path, {{"MaximumEventAgeInSeconds", 3600}});
+  EXPECT_EQ(updated["MaximumRetryAttempts"], 1) << "Update keeps what it does not name";
+  EXPECT_EQ(updated["MaximumEventAgeInSeconds"], 3600);
+  json replaced = Ok("PUT", path, {{"MaximumEventAgeInSeconds", 60}});
+  EXPECT_FALSE(replaced.contains("MaximumRetryAttempts")) << "Put replaces the whole config";
+  EXPECT_EQ(Ok("GET", path + "/list")["FunctionEventInvokeConfigs"], json::array({replaced}));
+
+  EXPECT_TRUE(IsError(Call("PUT", path, R"({"MaximumRetryAttempts":3})"), "ValidationException",
+                      400, "at 'maximumRetryAttempts' failed to satisfy constraint"));
+  EXPECT_TRUE(IsError(Call("PUT", path, R"({"MaximumEventAgeInSeconds":59})"),
+                      "ValidationException", 400, "greater than or equal to 60"));
+  EXPECT_TRUE(IsError(
+      Call("PUT", path,
+           json{{"DestinationConfig",
+                 {{"OnFailure", {{"Destination", "arn:aws:sqs:us-east-1:000000000000:dlq"}}}}}}
+               .dump()),
+      "InvalidParameterValueException", 400, "destinations"));
+  EXPECT_TRUE(IsError(Call("GET", "/2019-09-25/functions/nope/event-invoke-config"),
+                      "ResourceNotFoundException", 404, "Function not found"));
+
+  EXPECT_EQ(Call("DELETE", path).status, 204);
+  EXPECT_TRUE(IsError(Call("DELETE", path), "ResourceNotFoundException", 404));
+  Ok("PUT", path, {{"MaximumRetryAttempts", 0}});
+  EXPECT_EQ(Call("DELETE", "/2015-03-31/functions/fn").status, 204);
+  Create("fn");
+  EXPECT_TRUE(IsError(Call("GET", path), "ResourceNotFoundException", 404))
+      << "deleting the function deleted its config";
+}
+
+TEST_F(LambdaApiTest, FunctionsCarryTags) {
+  json body = CreateBody("fn", testing_support::PythonZip());
+  body["Tags"] = {{"team", "data"}, {"stage", "dev"}};
+  json created = Ok("POST", "/2015-03-31/functions", body, 201);
+  const std::string tags =
+      "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Afn";
+  EXPECT_EQ(Ok("GET", tags), json({{"Tags", {{"team", "data"}, {"stage", "dev"}}}}));
+  EXPECT_EQ(Ok("GET", "/2015-03-31/functions/fn")["Tags"], body["Tags"]);
+
+  EXPECT_EQ(Call("POST", tags, R"({"Tags":{"owner":"ana","stage":"prod"}})").status, 204);
+  EXPECT_EQ(Ok("GET", tags)["Tags"], json({{"team", "data"}, {"stage", "prod"}, {"owner", "ana"}}));
+  EXPECT_EQ(Call("DELETE", tags + "?tagKeys=team&tagKeys=owner&tagKeys=absent").status, 204);
+  EXPECT_EQ(Ok("GET", tags)["Tags"], json({{"stage", "prod"}}));
+  EXPECT_EQ(Ok("GET", "/2015-03-31/functions/fn/configuration")["RevisionId"],
+            created["RevisionId"])
+      << "tags are not configuration";
+
+  EXPECT_TRUE(IsError(Call("POST", tags, R"({"Tags":{"aws:x":"1"}})"),
+                      "InvalidParameterValueException", 400, "reserved"));
+  EXPECT_TRUE(IsError(Call("POST", tags, R"({"Tags":{}})"), "ValidationException", 400));
+  EXPECT_TRUE(IsError(Call("DELETE", tags), "ValidationException", 400, "tagKeys"));
+  EXPECT_TRUE(IsError(Call("GET", "/2017-03-31/tags/fn"), "ValidationException", 400, "resource"));
+  EXPECT_TRUE(IsError(
+      Call("GET",
+           "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Anope"),
+      "ResourceNotFoundException", 404));
 }
 
 TEST(LambdaRoute, RecognisesLambdaBySigningService) {

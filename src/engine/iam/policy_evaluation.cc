@@ -46,8 +46,9 @@ bool PrincipalMatches(const Statement& statement, const TrustRequest& request) {
       matched = true;
       continue;
     }
+    const std::string& wanted = value;  // a lambda may not capture a structured binding (clang)
     matched = std::any_of(request.names.begin(), request.names.end(),
-                          [&](const std::string& name) { return name == value; });
+                          [&](const std::string& name) { return name == wanted; });
   }
   return matched != statement.not_principal;
 }

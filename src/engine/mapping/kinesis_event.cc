@@ -30,9 +30,10 @@ std::string IsoMillis(int64_t ms) {
   return text;
 }
 
-size_t RecordEnvelopeBytes(const EventSource& source, const RecordOut& record) {
-  return kFixedEnvelopeBytes + source.stream_arn.size() + source.shard_id.size() +
-         source.region.size() + source.role_arn.size() + 2 * record.sequence_number.size() +
+size_t RecordEventBytes(const EventSource& source, const RecordOut& record) {
+  return (record.data.size() + 2) / 3 * 4 + kFixedEnvelopeBytes + source.stream_arn.size() +
+         source.shard_id.size() + source.region.size() + source.role_arn.size() +
+         2 * record.sequence_number.size() +
          record.partition_key.size() * 2;  // the key may need escaping
 }
 
@@ -41,7 +42,7 @@ std::string KinesisEvent(const EventSource& source, std::span<const RecordOut> r
   std::string out;
   size_t estimate = 64;
   for (const RecordOut& record : records) {
-    estimate += RecordEnvelopeBytes(source, record) + (record.data.size() + 2) / 3 * 4;
+    estimate += RecordEventBytes(source, record);
   }
   out.reserve(estimate);
   JsonWriter json(out);

@@ -28,8 +28,9 @@ struct TumblingWindow {
   bool terminated_early = false;
 };
 
-// The bytes one record adds to an event beyond its base64 data (the envelope, ids, key).
-size_t RecordEnvelopeBytes(const EventSource& source, const RecordOut& record);
+// About the bytes one record adds to an event: its base64 data plus the envelope, ids and key
+// (an upper bound, for sizing batches against the 6 MB limit).
+size_t RecordEventBytes(const EventSource& source, const RecordOut& record);
 
 // {"Records":[{"kinesis":{...},"eventSource":"aws:kinesis",...}, ...]} plus, with `window`,
 // "window", "state", "shardId", "eventSourceARN", "isFinalInvokeForWindow" and

@@ -27,10 +27,6 @@ uint64_t KeyHash(std::string_view key) {
   return hash;
 }
 
-size_t EventBytes(const EventSource& source, const RecordOut& record) {
-  return RecordEnvelopeBytes(source, record) + (record.data.size() + 2) / 3 * 4;
-}
-
 }  // namespace
 
 ShardConsumer::ShardConsumer(MappingConfig config, std::string shard_id,
@@ -222,7 +218,7 @@ bool ShardConsumer::Fetch(size_t want) {
     return true;
   }
   for (RecordOut& record : outcome->records) {
-    buffered_bytes_ += EventBytes(source_, record);
+    buffered_bytes_ += RecordEventBytes(source_, record);
     last_read_ = record.sequence_number;
     buffer_.push_back(std::move(record));
   }
@@ -281,7 +277,7 @@ bool ShardConsumer::Round() {
   std::string last = round.back().sequence_number;
   // The buffer's front `take` entries were moved into `round`: count what leaves from there.
   for (size_t i = 0; i < take; ++i) {
-    buffered_bytes_ -= std::min(buffered_bytes_, EventBytes(source_, round[i]));
+    buffered_bytes_ -= std::min(buffered_bytes_, RecordEventBytes(source_, round[i]));
     buffer_.pop_front();
   }
   if (!Checkpoint(last, false)) return false;
@@ -297,7 +293,7 @@ bool ShardConsumer::ProcessLane(std::span<const RecordOut> records) {
     size_t end = begin;
     size_t bytes = 64;
     while (end < records.size() && end - begin < static_cast<size_t>(config_.batch_size)) {
-      size_t more = EventBytes(source_, records[end]);
+      size_t more = RecordEventBytes(source_, records[end]);
       if (end > begin && bytes + more > kMaxEventBytes) break;
       bytes += more;
       ++end;

@@ -60,7 +60,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build --------------------------------------------------------------------------------
-targets=(s3_load disk_write sigv4_bench)
+targets=(s3_load disk_write sigv4_bench md5_bench)
 [[ " $SERVERS " == *" streamform "* ]] && targets+=(streamform)
 log "building ${targets[*]} in $build"
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
@@ -76,7 +76,7 @@ wait "$step_pid" || {
 }
 step_pid=""
 # Run copies: others may rebuild the shared build directory while this runs.
-for tool in s3_load disk_write sigv4_bench; do cp "$build/bench/s3/$tool" "$work/$tool"; done
+for tool in s3_load disk_write sigv4_bench md5_bench; do cp "$build/bench/s3/$tool" "$work/$tool"; done
 engine=$work/streamform
 engine_version=none
 engine_built=none
@@ -142,6 +142,13 @@ skip() {  # label reason
   "$PY" -c 'import json,sys; print(json.dumps({"reason": sys.argv[1]}))' "$2" >"$work/$1.skipped.json"
 }
 
+# md5_snapshot label endpoint run: the engine's MD5-lane counters after a put run (cumulative;
+# the summary takes differences). Nothing for s3rver.
+md5_snapshot() {
+  [[ "$1" == streamform ]] || return 0
+  curl -fsS "http://$2/metrics" 2>/dev/null | grep '^streamform_s3_md5_' >"$work/$1.md5.$3.txt" || true
+}
+
 # run_set label endpoint credential-args...: put then get at each concurrency.
 run_set() {
   local label=$1 endpoint=$2
@@ -152,11 +159,13 @@ run_set() {
   for c in $CONCURRENCY; do
     log "$label: put, concurrency $c"
     step "$work/$label.put.$c.json" "$work/s3_load" put "${common[@]}" --concurrency "$c" --payload "$PAYLOAD"
+    md5_snapshot "$label" "$endpoint" "put.$c"
   done
   if [[ -n "$UNSIGNED_AT" ]]; then
     log "$label: put, concurrency $UNSIGNED_AT, UNSIGNED-PAYLOAD"
     step "$work/$label.put-unsigned.$UNSIGNED_AT.json" "$work/s3_load" put "${common[@]}" \
       --concurrency "$UNSIGNED_AT" --payload unsigned
+    md5_snapshot "$label" "$endpoint" "put-unsigned.$UNSIGNED_AT"
   fi
   for c in $CONCURRENCY; do
     log "$label: get, concurrency $c"
@@ -243,6 +252,9 @@ done
 log "sigv4_bench"
 step "$work/sigv4.json" "$work/sigv4_bench" --benchmark_min_time="$SIGV4_MIN_TIME" \
   --benchmark_format=json
+log "md5_bench"
+step "$work/md5.json" "$work/md5_bench" --benchmark_min_time="$SIGV4_MIN_TIME" \
+  --benchmark_format=json
 load_after=$(loadavg)
 log "load average after: $load_after"
 
@@ -278,16 +290,46 @@ for server in servers:
     r["memory"] = read(os.path.join(work, f"{server}.memory.json"))
     runs[server] = r
 
-sigv4 = {}
-try:
-    with open(os.path.join(work, "sigv4.json")) as f:
-        for b in json.load(f)["benchmarks"]:
-            entry = {"real_ns": round(b["real_time"]), "cpu_ns": round(b["cpu_time"])}
-            if "bytes_per_second" in b:
-                entry["gib_per_s"] = round(b["bytes_per_second"] / 2**30, 2)
-            sigv4[b["name"]] = entry
-except Exception as e:
-    sigv4 = {"error": f"no sigv4_bench result: {e}"}
+def read_benchmarks(name):
+    """A Google Benchmark JSON output as {benchmark: {real_ns, cpu_ns[, gib_per_s]}}."""
+    out = {}
+    try:
+        with open(os.path.join(work, name + ".json")) as f:
+            for b in json.load(f)["benchmarks"]:
+                if b.get("error_occurred"):
+                    out[b["name"]] = {"skipped": b.get("error_message", "")}
+                    continue
+                entry = {"real_ns": round(b["real_time"]), "cpu_ns": round(b["cpu_time"])}
+                if "bytes_per_second" in b:
+                    entry["gib_per_s"] = round(b["bytes_per_second"] / 2**30, 2)
+                out[b["name"]] = entry
+    except Exception as e:
+        out = {"error": f"no {name}_bench result: {e}"}
+    return out
+
+def md5_lanes(runs_in_order):
+    """Per put run, the engine's MD5 lanes: rounds and uploads hashed together per round."""
+    out, before = {}, {}
+    for run in runs_in_order:
+        now = {}
+        try:
+            with open(os.path.join(work, f"streamform.md5.{run}.txt")) as f:
+                for line in f:
+                    name, value = line.split()
+                    now[name.removeprefix("streamform_s3_md5_").removesuffix("_total")] = int(value)
+        except (OSError, ValueError):
+            continue
+        d = {k: v - before.get(k, 0) for k, v in now.items()}
+        before = now
+        if d.get("round_blocks"):
+            out[run] = {"uploads": d["streams"], "rounds": d["rounds"],
+                        "hashed_together": round(d["lane_blocks"] / d["round_blocks"], 2)}
+    return out
+
+md5_runs = md5_lanes([f"put.{c}" for c in concurrency] +
+                     ([f"put-unsigned.{unsigned_at}"] if unsigned_at else []))
+sigv4 = read_benchmarks("sigv4")
+md5 = read_benchmarks("md5")
 
 ratios = {}
 if "streamform" in runs and "s3rver" in runs:
@@ -310,6 +352,8 @@ out = {
     "skipped": skipped,
     "ops_ratio_streamform_to_s3rver": ratios,
     "sigv4_bench": sigv4,
+    "md5_bench": md5,
+    "engine_md5_lanes": md5_runs,
 }
 with open(results_path, "w") as f:
     json.dump(out, f, indent=2)
@@ -364,6 +408,17 @@ else:
     print("SigV4 (sigv4_bench, CPU per call): " + "; ".join(
         f"{name.removeprefix('BM_')} {v['cpu_ns'] / 1000:.1f} us" + (f" ({v['gib_per_s']} GiB/s)" if "gib_per_s" in v else "")
         for name, v in sigv4.items()))
+if "error" in md5:
+    print(md5["error"])
+else:
+    print("MD5 (md5_bench, 1 MiB per stream, GiB/s of CPU): " + "; ".join(
+        f"{name.removeprefix('BM_')} " + (v["skipped"] if "skipped" in v else f"{v['gib_per_s']}")
+        for name, v in md5.items()))
+if md5_runs:
+    print("Engine MD5 lanes (uploads hashed together per round, data-weighted): " + "; ".join(
+        f"{run} {v['hashed_together']}" for run, v in md5_runs.items()))
+elif "streamform" in runs:
+    print("Engine MD5 lanes: not in use (this CPU has no AVX-512F: each upload hashed as written)")
 for server, r in runs.items():
     for mode in ("put", "get", "put_unsigned_payload"):
         for c, x in r.get(mode, {}).items():

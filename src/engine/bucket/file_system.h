@@ -17,12 +17,20 @@
 
 namespace sf::engine {
 
+class ReadableFile;
+
 class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual StoreStatus Append(std::string_view data) = 0;  // all of it, or an error
   virtual StoreStatus Sync() = 0;                         // fdatasync
   virtual StoreStatus Close() = 0;                        // idempotent
+  // A reader of this file that stays valid after Close (and after the file is removed), and
+  // sees every Append that has returned. Used to hash an upload while it is written
+  // (Md5Hasher). Files that cannot give one (fakes) say kInternalError.
+  virtual StoreResult<std::unique_ptr<ReadableFile>> OpenReader() {
+    return StoreFail(StoreErrorCode::kInternalError, "this file cannot be read back");
+  }
 };
 
 class ReadableFile {

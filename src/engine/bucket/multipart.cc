@@ -104,7 +104,7 @@ StoreResult<std::unique_ptr<ObjectWriter>> ObjectStore::NewPartWriter(
     if (!bucket) return tl::unexpected(bucket.error());
     auto dir = UploadDir(**bucket, key, upload_id);
     if (!dir) return tl::unexpected(dir.error());
-    auto staged = StagedFile::Create(fs_, *dir, true);
+    auto staged = StagedFile::Create(fs_, *dir, true, hasher_.get());
     if (!staged) return tl::unexpected(staged.error());
     ObjectInfo info;
     info.key = key;

@@ -15,7 +15,9 @@ StoreResult<ObjectInfo> ObjectWriter::Commit(std::string_view expected_md5_hex) 
   if (!staged_) return StoreFail(StoreErrorCode::kInternalError, "the writer is finished");
   std::unique_ptr<StagedFile> staged = std::move(staged_);
   info_.size = staged->size();
-  std::string md5 = DigestHex(staged->Md5Digest());
+  auto digest = staged->Md5Digest();
+  if (!digest) return tl::unexpected(digest.error());  // `staged` removes its file
+  std::string md5 = DigestHex(*digest);
   if (!expected_md5_hex.empty() && md5 != expected_md5_hex) {
     staged->Discard();
     return StoreFail(StoreErrorCode::kBadDigest,

@@ -10,6 +10,16 @@
 
 namespace sf::engine {
 
+namespace {
+std::unique_ptr<Md5Hasher> MakeHasher(Md5Hashing md5) {
+  bool lanes = md5 == Md5Hashing::kHasher || (md5 == Md5Hashing::kAuto && Md5Hasher::Worthwhile());
+  return lanes ? std::make_unique<Md5Hasher>() : nullptr;
+}
+}  // namespace
+
+ObjectStore::ObjectStore(std::string root, FileSystem* fs, const Clock* clock, Md5Hashing md5)
+    : root_(std::move(root)), fs_(fs), clock_(clock), hasher_(MakeHasher(md5)) {}
+
 StoreResult<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root,
                                                             StoreOptions options,
                                                             StoreRecoveryStats* stats) {
@@ -23,7 +33,7 @@ StoreResult<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& r
   if (!status) return tl::unexpected(status.error());
   auto entries = fs->ListDirectory(root);
   if (!entries) return tl::unexpected(entries.error());
-  std::unique_ptr<ObjectStore> store(new ObjectStore(root, fs, clock));
+  std::unique_ptr<ObjectStore> store(new ObjectStore(root, fs, clock, options.md5));
   for (const DirEntry& entry : *entries) {
     if (!entry.is_directory) continue;
     if (StartsWith(entry.name, kTempPrefix)) {  // a bucket half created or half deleted
@@ -103,6 +113,11 @@ std::vector<BucketStats> ObjectStore::Stats() const {
     out.push_back({name, bucket->object_count(), bucket->byte_count()});
   }
   return out;
+}
+
+std::optional<Md5Hasher::Stats> ObjectStore::Md5Stats() const {
+  if (!hasher_) return std::nullopt;
+  return hasher_->stats();
 }
 
 OperationCounts ObjectStore::Counts() const {

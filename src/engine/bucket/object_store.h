@@ -22,6 +22,7 @@
 #include "engine/bucket/bucket.h"
 #include "engine/bucket/conditions.h"
 #include "engine/bucket/file_system.h"
+#include "engine/bucket/md5_hasher.h"
 #include "engine/bucket/object_index.h"
 #include "engine/bucket/object_info.h"
 #include "engine/bucket/object_io.h"
@@ -29,9 +30,17 @@
 
 namespace sf::engine {
 
+// Who computes the MD5 (the ETag) of PutObject and UploadPart bodies.
+enum class Md5Hashing {
+  kAuto,     // kHasher where the CPU has the vector lanes (Md5Hasher::Worthwhile), else kOnWrite
+  kOnWrite,  // each upload on the thread that writes it, as the bytes arrive (OpenSSL)
+  kHasher,   // one Md5Hasher thread for all uploads, in MD5 lanes (tests force it)
+};
+
 struct StoreOptions {
   FileSystem* file_system = nullptr;  // not owned; DefaultFileSystem() when null
   const Clock* clock = nullptr;       // not owned; a RealClock when null
+  Md5Hashing md5 = Md5Hashing::kAuto;
 };
 
 struct BucketInfo {
@@ -115,7 +124,8 @@ class ObjectStore {
   std::vector<BucketInfo> ListBuckets() const;
 
   // --- objects ---
-  // A streaming put of bucket/key. The bucket is checked now and again at Commit.
+  // A streaming put of bucket/key. The bucket is checked now and again at Commit. Writers (here
+  // and NewPartWriter) must not outlive the store.
   StoreResult<std::unique_ptr<ObjectWriter>> NewObjectWriter(const std::string& bucket,
                                                              const std::string& key,
                                                              const ObjectMetadata& metadata);
@@ -165,11 +175,12 @@ class ObjectStore {
   // --- observability ---
   std::vector<BucketStats> Stats() const;
   OperationCounts Counts() const;
+  // The Md5Hasher's counters; nullopt when uploads are hashed as they are written.
+  std::optional<Md5Hasher::Stats> Md5Stats() const;
   const std::string& root() const { return root_; }
 
  private:
-  ObjectStore(std::string root, FileSystem* fs, const Clock* clock)
-      : root_(std::move(root)), fs_(fs), clock_(clock) {}
+  ObjectStore(std::string root, FileSystem* fs, const Clock* clock, Md5Hashing md5);
   StoreResult<std::shared_ptr<Bucket>> Find(const std::string& name) const;
   StoreResult<std::string> UploadDir(const Bucket& bucket, const std::string& key,
                                      const std::string& upload_id) const;
@@ -184,6 +195,8 @@ class ObjectStore {
   const std::string root_;
   FileSystem* const fs_;
   const Clock* const clock_;
+  // Null for Md5Hashing::kOnWrite; outlives every writer, as the store does.
+  const std::unique_ptr<Md5Hasher> hasher_;
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<Bucket>> buckets_;  // guarded by mu_
 

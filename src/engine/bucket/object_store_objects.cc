@@ -35,7 +35,7 @@ StoreResult<std::unique_ptr<ObjectWriter>> ObjectStore::NewObjectWriter(
     if (!valid) return tl::unexpected(valid.error());
     auto bucket = Find(bucket_name);
     if (!bucket) return tl::unexpected(bucket.error());
-    auto staged = StagedFile::Create(fs_, (*bucket)->objects_dir(), true);
+    auto staged = StagedFile::Create(fs_, (*bucket)->objects_dir(), true, hasher_.get());
     if (!staged) return tl::unexpected(staged.error());
     ObjectInfo info;
     info.key = key;

@@ -48,6 +48,7 @@ class PosixWritableFile final : public WritableFile {
     if (::close(fd) != 0) return ErrnoFail(errno, "close", path_);
     return {};
   }
+  StoreResult<std::unique_ptr<ReadableFile>> OpenReader() override;
 
  private:
   int fd_;
@@ -84,10 +85,19 @@ class PosixReadableFile final : public ReadableFile {
   std::string path_;
 };
 
+// A duplicate of the descriptor (opened read-write for this): independent of Close, and pread
+// does not use the shared file offset.
+StoreResult<std::unique_ptr<ReadableFile>> PosixWritableFile::OpenReader() {
+  if (fd_ < 0) return StoreFail(StoreErrorCode::kInternalError, "read back a closed file");
+  int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return ErrnoFail(errno, "dup", path_);
+  return std::make_unique<PosixReadableFile>(fd, path_);
+}
+
 class PosixFileSystem final : public FileSystem {
  public:
   StoreResult<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) return ErrnoFail(errno, "create", path);
     return std::make_unique<PosixWritableFile>(fd, path);
   }

@@ -22,12 +22,23 @@ std::string TempFileName() {
 }
 
 StoreResult<std::unique_ptr<StagedFile>> StagedFile::Create(FileSystem* fs,
-                                                            const std::string& directory,
-                                                            bool hash) {
+                                                            const std::string& directory, bool hash,
+                                                            Md5Hasher* hasher) {
   std::string path = directory + "/" + TempFileName();
   auto file = fs->NewWritableFile(path);
   if (!file) return tl::unexpected(file.error());
-  return std::unique_ptr<StagedFile>(new StagedFile(fs, path, std::move(*file), hash));
+  std::shared_ptr<Md5Hasher::Stream> stream;
+  if (hash && hasher != nullptr) {
+    if (auto reader = (*file)->OpenReader()) stream = hasher->Open(std::move(*reader));
+  }
+  auto staged = std::unique_ptr<StagedFile>(new StagedFile(fs, path, std::move(*file), hash));
+  staged->stream_ = std::move(stream);
+  return staged;
+}
+
+StoreResult<Md5::Digest> StagedFile::Md5Digest() {
+  if (stream_) return stream_->Finish(size_);
+  return md5_.Finish();
 }
 
 StagedFile::~StagedFile() { Discard(); }
@@ -41,8 +52,12 @@ StoreStatus StagedFile::Append(std::string_view data) {
   if (done_ || sealed_) return StoreFail(StoreErrorCode::kInternalError, "append after seal");
   auto status = file_->Append(data);
   if (!status) return FailAndDiscard(status.error());
-  if (hash_) md5_.Update(data);
   size_ += data.size();
+  if (stream_) {
+    stream_->Advance(size_);
+  } else if (hash_) {
+    md5_.Update(data);
+  }
   return {};
 }
 
@@ -68,6 +83,7 @@ StoreStatus StagedFile::Install(const std::string& path) {
 void StagedFile::Discard() {
   if (done_) return;
   done_ = true;
+  if (stream_) stream_->Cancel();
   if (file_) (void)file_->Close();
   (void)fs_->RemoveFile(path_);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // A file being written under a temporary name (".tmp-<unique>") in the directory where it will
 // live, so that installing it is one rename(2) and a reader never sees it partly written.
-// Appends update its size and (optionally) its MD5 as the bytes stream through.
+// Appends update its size and (optionally) its MD5 as the bytes stream through: hashed on the
+// appending thread, or, given a Md5Hasher, by the hasher reading the file back alongside.
 //
 // Life cycle: Create -> Append* -> Seal(info) (trailer, fdatasync, close) -> Install(path)
 // (rename). Any failure, Discard(), or destruction before Install removes the temporary file.
@@ -14,23 +15,28 @@
 
 #include "engine/bucket/digest.h"
 #include "engine/bucket/file_system.h"
+#include "engine/bucket/md5_hasher.h"
 #include "engine/bucket/object_info.h"
 
 namespace sf::engine {
 
 class StagedFile {
  public:
-  // A new temporary file in `directory`. With `hash` false, Md5Digest() is meaningless.
+  // A new temporary file in `directory`. With `hash` false, Md5Digest() is meaningless. With
+  // `hasher` (and a file that can be read back), the hasher computes the MD5; otherwise Append
+  // does.
   static StoreResult<std::unique_ptr<StagedFile>> Create(FileSystem* fs,
-                                                         const std::string& directory, bool hash);
+                                                         const std::string& directory, bool hash,
+                                                         Md5Hasher* hasher = nullptr);
   ~StagedFile();
   StagedFile(const StagedFile&) = delete;
   StagedFile& operator=(const StagedFile&) = delete;
 
   StoreStatus Append(std::string_view data);
   uint64_t size() const { return size_; }
-  // The MD5 of the data appended so far; call once, before Seal.
-  Md5::Digest Md5Digest() { return md5_.Finish(); }
+  // The MD5 of the data appended so far; call once, before Seal. Waits for the hasher, if any;
+  // an error if it could not read the file back.
+  StoreResult<Md5::Digest> Md5Digest();
   // Appends the trailer describing `info` (whose size must equal size()), syncs and closes.
   StoreStatus Seal(const ObjectInfo& info);
   // Renames the sealed file to `path`; on failure the temporary file is removed.
@@ -47,7 +53,8 @@ class StagedFile {
   std::string path_;
   std::unique_ptr<WritableFile> file_;
   bool hash_;
-  Md5 md5_;
+  Md5 md5_;                                    // when hashing here
+  std::shared_ptr<Md5Hasher::Stream> stream_;  // when a Md5Hasher hashes
   uint64_t size_ = 0;
   bool sealed_ = false;
   bool done_ = false;  // installed or discarded

@@ -490,6 +490,21 @@ void Engine::AppendS3Metrics(std::string& out) const {
     out += "streamform_s3_requests_total{operation=\"" + std::string(s3::OperationName(operation)) +
            "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(count) + "\n";
   });
+  if (auto md5 = objects_->Md5Stats()) {
+    auto counter = [&](const char* name, const char* help, uint64_t value) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+             " " + std::to_string(value) + "\n";
+    };
+    counter("streamform_s3_md5_streams_total", "uploads whose ETag the MD5 lanes computed",
+            md5->streams);
+    counter("streamform_s3_md5_rounds_total", "rounds of the MD5 lanes", md5->rounds);
+    counter("streamform_s3_md5_lane_blocks_total", "64-byte blocks hashed, all lanes",
+            md5->lane_blocks);
+    counter("streamform_s3_md5_round_blocks_total",
+            "the longest lane's blocks per round, summed (lane_blocks / round_blocks: uploads "
+            "hashed together)",
+            md5->round_blocks);
+  }
 }
 
 }  // namespace sf::engine

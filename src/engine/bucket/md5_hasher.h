@@ -49,7 +49,7 @@ class Md5Hasher {
 
   // True when the lanes are vectorized on this CPU, i.e. when hashing through a Md5Hasher is
   // faster than hashing each upload as it arrives.
-  static bool Worthwhile() { return Md5Avx512Supported(); }
+  static bool Worthwhile() { return Md5Avx512Supported() || Md5Avx2Supported(); }
 
   // What the hasher has done: lane_blocks / round_blocks is how many streams a round hashed
   // on average, weighted by data (1: no better than one at a time; up to 16).

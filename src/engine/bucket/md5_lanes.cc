@@ -119,8 +119,15 @@ bool Md5Avx512Supported() {
   return supported;
 }
 
+bool Md5Avx2Supported() {
+  static const bool supported = __builtin_cpu_supports("avx2");
+  return supported;
+}
+
 Md5CompressFn BestMd5Compress() {
-  return Md5Avx512Supported() ? &Md5CompressAvx512 : &Md5CompressPortable;
+  if (Md5Avx512Supported()) return &Md5CompressAvx512;
+  if (Md5Avx2Supported()) return &Md5CompressAvx2;
+  return &Md5CompressPortable;
 }
 
 uint32_t Md5PadTail(std::string_view tail, uint64_t total_bytes, uint8_t out[2 * kMd5BlockBytes]) {

@@ -7,7 +7,8 @@
 // independent: AVX-512 runs 16 of them in the 16 lanes of a register with the same instructions
 // and the same latency as one (its ternary-logic instruction is each of MD5's four round
 // functions, and it rotates in one instruction). Concurrent uploads hashed together therefore
-// cost about what one costs. Md5Hasher (md5_hasher.h) gathers them.
+// cost about what one costs. Md5Hasher (md5_hasher.h) gathers them. AVX2 does the same with
+// two groups of 8 lanes and more instructions per step.
 //
 // Md5Lanes holds 16 MD5 states; a Md5CompressFn advances each lane by its own number of whole
 // blocks, read from its own pointer. Padding (Md5PadTail) and the digest are per lane, so a
@@ -57,8 +58,13 @@ void Md5CompressOpenSsl(Md5Lanes& lanes, const uint8_t* const data[kMd5Lanes],
 void Md5CompressAvx512(Md5Lanes& lanes, const uint8_t* const data[kMd5Lanes],
                        const uint32_t blocks[kMd5Lanes]);
 bool Md5Avx512Supported();
+// Two groups of 8 lanes in AVX2 registers. Call only when Md5Avx2Supported().
+void Md5CompressAvx2(Md5Lanes& lanes, const uint8_t* const data[kMd5Lanes],
+                     const uint32_t blocks[kMd5Lanes]);
+bool Md5Avx2Supported();
 
-// Md5CompressAvx512 where the CPU has AVX-512F, else Md5CompressPortable.
+// Md5CompressAvx512 where the CPU has AVX-512F, else Md5CompressAvx2 where it has AVX2, else
+// Md5CompressPortable.
 Md5CompressFn BestMd5Compress();
 
 // MD5's final block(s) of a stream of `total_bytes` whose last `tail.size()` bytes (less than a

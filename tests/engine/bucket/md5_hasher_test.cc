@@ -86,16 +86,20 @@ std::string WriteAndFinish(Upload& upload, unsigned seed) {
   return digest ? DigestHex(*digest) : "error: " + digest.error().message;
 }
 
-class Md5HasherTest : public ::testing::TestWithParam<bool> {
+// The lanes the hasher runs on: the vector ones (with OpenSSL for single streams, as the store
+// runs them), or portable only.
+struct HasherBackend {
+  const char* name;
+  Md5CompressFn lanes;
+  Md5CompressFn single;
+  bool available;
+};
+
+class Md5HasherTest : public ::testing::TestWithParam<HasherBackend> {
  protected:
   void SetUp() override {
-    if (GetParam() && !Md5Avx512Supported()) GTEST_SKIP() << "this CPU has no AVX-512F";
-    owned_ = MakeHasher();
-  }
-  // The vector lanes with OpenSSL for single streams, as the store runs it; or portable only.
-  std::unique_ptr<Md5Hasher> MakeHasher() const {
-    return GetParam() ? std::make_unique<Md5Hasher>(&Md5CompressAvx512, &Md5CompressOpenSsl)
-                      : std::make_unique<Md5Hasher>(&Md5CompressPortable, &Md5CompressPortable);
+    if (!GetParam().available) GTEST_SKIP() << "this CPU lacks " << GetParam().name;
+    owned_ = std::make_unique<Md5Hasher>(GetParam().lanes, GetParam().single);
   }
   Md5Hasher& hasher() { return *owned_; }
   std::unique_ptr<Md5Hasher> owned_;
@@ -187,7 +191,7 @@ TEST_P(Md5HasherTest, ReadErrorsFailOnlyTheirStream) {
 // gone: the store never lets a writer outlive its hasher, so nobody waits on them).
 TEST_P(Md5HasherTest, DestroyingWithUnfinishedStreamsReturns) {
   std::vector<std::shared_ptr<Md5Hasher::Stream>> streams;
-  auto hasher = MakeHasher();
+  auto hasher = std::make_unique<Md5Hasher>(GetParam().lanes, GetParam().single);
   for (int i = 0; i < 20; ++i) {
     auto file = std::make_unique<MemoryFile>();
     file->Append(std::string(300000, 'x'));
@@ -199,10 +203,13 @@ TEST_P(Md5HasherTest, DestroyingWithUnfinishedStreamsReturns) {
   EXPECT_EQ(streams.size(), 20u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Lanes, Md5HasherTest, ::testing::Values(false, true),
-                         [](const auto& param_info) {
-                           return std::string(param_info.param ? "avx512" : "portable");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Lanes, Md5HasherTest,
+    ::testing::Values(
+        HasherBackend{"portable", &Md5CompressPortable, &Md5CompressPortable, true},
+        HasherBackend{"avx2", &Md5CompressAvx2, &Md5CompressOpenSsl, Md5Avx2Supported()},
+        HasherBackend{"avx512", &Md5CompressAvx512, &Md5CompressOpenSsl, Md5Avx512Supported()}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // The store's ETags, Content-MD5 checks and part ETags are the same whichever way it hashes,
 // on real files (the hasher reads them back through a duplicated descriptor).

@@ -61,7 +61,7 @@ trap 'exit 130' INT TERM
 
 # --- build --------------------------------------------------------------------------------
 targets=(s3_load disk_write sigv4_bench md5_bench)
-[[ " $SERVERS " == *" streamform "* ]] && targets+=(streamform)
+[[ " $SERVERS " == *" streamform"[\ -]* ]] && targets+=(streamform)
 log "building ${targets[*]} in $build"
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -176,14 +176,17 @@ run_set() {
     "/proc/$server_pid/status" 2>/dev/null || echo null)}" >"$work/$label.memory.json"
 }
 
+# run_streamform label engine-args...: the engine with those options, measured under `label`.
 run_streamform() {
-  local data=$work/streamform-data
+  local label=$1
+  shift
+  local data=$work/$label-data
   mkdir -p "$data"
-  "$engine" engine run --data-dir "$data" --port 0 >"$work/streamform.log" 2>&1 &
+  "$engine" engine run --data-dir "$data" --port 0 "$@" >"$work/$label.log" 2>&1 &
   server_pid=$!
   if ! wait_for_file "$data/engine.json" 20; then
-    tail -20 "$work/streamform.log" >&2
-    skip streamform "the engine did not start: $(tail -3 "$work/streamform.log" | tr '\n' ' ')"
+    tail -20 "$work/$label.log" >&2
+    skip "$label" "the engine did not start: $(tail -3 "$work/$label.log" | tr '\n' ' ')"
     stop_server
     return
   fi
@@ -191,20 +194,20 @@ run_streamform() {
   port=$(json_field "$data/engine.json" port)
   endpoint=127.0.0.1:$port
   curl -fsS "http://$endpoint/health" >/dev/null
-  log "streamform: engine pid $server_pid on $endpoint"
+  log "$label: engine pid $server_pid on $endpoint"
   # An engine without the S3 API answers a JSON 404; S3 answers XML (403 for this unsigned PUT).
   local code
   code=$(curl -s -o "$work/probe.body" -w '%{http_code}' -X PUT "http://$endpoint/$BUCKET" || true)
   if [[ "$(head -c 1 "$work/probe.body")" != "<" ]]; then
-    skip streamform "the engine does not serve S3 (unsigned PUT /$BUCKET: HTTP $code $(head -c 200 "$work/probe.body"))"
+    skip "$label" "the engine does not serve S3 (unsigned PUT /$BUCKET: HTTP $code $(head -c 200 "$work/probe.body"))"
   elif ! wait_for_file "$data/credentials.json" 10; then
-    skip streamform "the engine wrote no $data/credentials.json"
+    skip "$label" "the engine wrote no $data/credentials.json"
   else
-    run_set streamform "$endpoint" --credentials "$data/credentials.json"
+    run_set "$label" "$endpoint" --credentials "$data/credentials.json"
   fi
   stop_server
   rm -rf "$data"
-  log "streamform: stopped"
+  log "$label: stopped"
 }
 
 run_s3rver() {
@@ -243,7 +246,8 @@ step "$work/disk.json" "$work/disk_write" --dir "$work" --sequential-mib "$DISK_
 
 for server in $SERVERS; do
   case "$server" in
-    streamform) run_streamform ;;
+    streamform) run_streamform streamform ;;
+    streamform-on-write) run_streamform streamform-on-write --md5 on-write ;;
     s3rver) run_s3rver ;;
     *) log "unknown server $server in SERVERS"; exit 2 ;;
   esac

@@ -610,5 +610,63 @@ class Boto3S3(unittest.TestCase):
         self.assertNotIn(("streamform_s3_objects", frozenset({("bucket", "b3-metrics-none")})), after)
 
 
+class Md5Hashing(unittest.TestCase):
+    """The engine's --md5 modes give the same ETags: the MD5 lanes (one thread hashing every
+    upload in flight) and hashing each upload as it arrives. Many uploads at once, of sizes
+    around MD5's block and padding boundaries, single-part and multipart."""
+
+    SIZES = [0, 1, 55, 56, 63, 64, 65, 119, 120, 4095, 65535, 65536, 65537, 300001, 3 * MiB + 17]
+
+    def check_mode(self, mode):
+        engine = start_engine(self, "--md5", mode)
+        s3 = engine.client("s3", max_pool_connections=16)
+        self.addCleanup(s3.close)
+        bucket = "md5-" + mode
+        s3.create_bucket(Bucket=bucket)
+        bodies = {f"k{i}-{size}": random_bytes(size, i) for i, size in enumerate(self.SIZES * 2)}
+
+        def put(item):
+            key, body = item
+            return key, s3.put_object(Bucket=bucket, Key=key, Body=body)["ETag"]
+
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            etags = dict(pool.map(put, bodies.items()))
+        for key, body in bodies.items():
+            self.assertEqual(etags[key], md5_etag(body), key)
+            self.assertEqual(s3.head_object(Bucket=bucket, Key=key)["ETag"], md5_etag(body), key)
+        # A wrong Content-MD5 is refused and stores nothing, in either mode.
+        with self.assertRaises(ClientError) as raised:
+            s3.put_object(Bucket=bucket, Key="wrong", Body=b"abc", ContentMD5=b64md5(b"abd"))
+        self.assertEqual(raised.exception.response["Error"]["Code"], "BadDigest")
+        self.assertNotIn("wrong", [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])])
+        # Multipart: parts uploaded by the transfer manager's threads.
+        data = random_bytes(21 * MiB, 99)
+        config = TransferConfig(multipart_threshold=5 * MiB, multipart_chunksize=5 * MiB, max_concurrency=4)
+        s3.upload_fileobj(io.BytesIO(data), bucket, "multi", Config=config)
+        self.assertEqual(s3.head_object(Bucket=bucket, Key="multi")["ETag"], multipart_etag(data, 5 * MiB))
+        return metrics(engine)
+
+    def test_lanes(self):
+        values = self.check_mode("lanes")
+        uploads = len(self.SIZES) * 2 + 5  # the puts and the five parts; not the refused one
+        self.assertGreaterEqual(metric(values, "streamform_s3_md5_streams_total"), uploads)
+        self.assertGreater(metric(values, "streamform_s3_md5_rounds_total"), 0)
+        blocks = metric(values, "streamform_s3_md5_lane_blocks_total")
+        self.assertGreaterEqual(blocks, metric(values, "streamform_s3_md5_round_blocks_total"))
+
+    def test_on_write(self):
+        values = self.check_mode("on-write")
+        self.assertFalse([name for name, _ in values if name.startswith("streamform_s3_md5_")])
+
+    def test_unknown_mode_is_refused(self):
+        import subprocess
+        from engine_fixture import BIN
+        with tempfile.TemporaryDirectory() as data:
+            run = subprocess.run([BIN, "engine", "run", "--data-dir", data, "--port", "0", "--md5", "fast"],
+                                 capture_output=True, text=True, timeout=20)
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn("--md5", run.stderr + run.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

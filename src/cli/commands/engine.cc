@@ -40,6 +40,7 @@ struct EngineArgs {
   int sync_interval_ms = 100;
   bool throttling = false;
   bool no_auth = false;
+  std::string md5 = "auto";
 };
 
 std::string DataDir(const Context& context, const EngineArgs& args) {
@@ -61,6 +62,9 @@ void Run(Context& context, const EngineArgs& args) {
   options.sync_interval_ms = args.sync_interval_ms;
   options.throttling = args.throttling;
   options.auth = !args.no_auth;
+  options.md5 = args.md5 == "lanes"      ? engine::Md5Hashing::kHasher
+                : args.md5 == "on-write" ? engine::Md5Hashing::kOnWrite
+                                         : engine::Md5Hashing::kAuto;
 
   // Signals are taken synchronously by this thread; every other thread has them blocked.
   sigset_t signals;
@@ -233,6 +237,10 @@ void RegisterEngine(CLI::App& app, Context& context) {
                   "Enforce per-shard throughput limits on every stream");
     sub->add_flag("--no-auth", args->no_auth,
                   "Development only: accept requests without a valid SigV4 signature");
+    sub->add_option("--md5", args->md5,
+                    "Who computes S3 ETags: auto (vector lanes where the CPU has AVX2 or "
+                    "AVX-512, the default), lanes, or on-write (each upload as it arrives)")
+        ->check(CLI::IsMember({"auto", "lanes", "on-write"}));
   };
   auto* run =
       command->add_subcommand("run", "Run the engine in the foreground until SIGINT or SIGTERM");
@@ -248,7 +256,9 @@ void RegisterEngine(CLI::App& app, Context& context) {
                                             "--durability",
                                             args->durability,
                                             "--sync-interval-ms",
-                                            std::to_string(args->sync_interval_ms)};
+                                            std::to_string(args->sync_interval_ms),
+                                            "--md5",
+                                            args->md5};
     if (args->virtual_clock) passthrough.push_back("--virtual-clock");
     if (args->throttling) passthrough.push_back("--throttling");
     if (args->no_auth) passthrough.push_back("--no-auth");

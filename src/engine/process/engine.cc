@@ -91,6 +91,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
 
   StoreOptions store_options;
   store_options.clock = engine->clock_.get();
+  store_options.md5 = options.md5;
   StoreRecoveryStats recovered;
   auto objects = ObjectStore::Open(options.data_dir + "/buckets", store_options, &recovered);
   if (!objects) return tl::unexpected(ToError(objects.error()));

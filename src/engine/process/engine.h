@@ -101,6 +101,9 @@ struct EngineOptions {
   // SigV4 on every API request, against the credentials in <data_dir>/credentials.json
   // (created on first start). false: --no-auth, for development only.
   bool auth = true;
+  // Who hashes S3 uploads for their ETags (see engine/bucket/README.md): kAuto uses the MD5
+  // lanes where the CPU has AVX2 or AVX-512.
+  Md5Hashing md5 = Md5Hashing::kAuto;
 };
 
 class Engine {

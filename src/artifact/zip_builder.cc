@@ -20,12 +20,6 @@ namespace {
 
 constexpr time_t kZipEpoch = 315532800;  // 1980-01-01T00:00:00Z: the earliest zip time
 
-bool Skipped(const fs::path& name) {
-  const std::string text = name.filename().string();
-  return text == "__pycache__" || text == ".git" || text == ".hg" || text == ".svn" ||
-         name.extension() == ".pyc";
-}
-
 struct FileEntry {
   std::string relative;  // '/' separated
   fs::path path;
@@ -42,7 +36,7 @@ Result<std::vector<FileEntry>> ListFiles(const fs::path& root) {
   for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
     if (error) return Fail(ErrorCode::kIo, "cannot list " + root.string() + ": " + error.message());
     const fs::directory_entry& entry = *it;
-    if (Skipped(entry.path())) {
+    if (SkippedInArtifacts(entry.path().filename().string())) {
       if (entry.is_directory()) it.disable_recursion_pending();
       continue;
     }
@@ -89,6 +83,11 @@ Status WriteEntry(struct archive* archive, const ZipEntry& file) {
 }
 
 }  // namespace
+
+bool SkippedInArtifacts(std::string_view name) {
+  return name == "__pycache__" || name == ".git" || name == ".hg" || name == ".svn" ||
+         (name.size() > 4 && name.substr(name.size() - 4) == ".pyc");
+}
 
 Result<ZipArtifact> ZipEntries(std::vector<ZipEntry> entries) {
   std::sort(entries.begin(), entries.end(),

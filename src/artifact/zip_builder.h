@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -30,6 +31,10 @@ struct ZipEntry {
   std::string content;
   bool executable = false;
 };
+
+// Whether a file or folder called `name` (one path component) is left out of artifacts: Python
+// byte-code caches and version-control folders, as above.
+bool SkippedInArtifacts(std::string_view name);
 
 // Zips `entries` as given (sorted by path first), with the fixed time and modes above.
 Result<ZipArtifact> ZipEntries(std::vector<ZipEntry> entries);

@@ -1,5 +1,6 @@
 #include "controller/code_artifacts.h"
 
+#include "artifact/git_source.h"
 #include "artifact/zip_builder.h"
 #include "client/s3_client.h"
 #include "template/sam_transform.h"
@@ -12,18 +13,45 @@ std::string KeyFor(const std::string& sha256) { return "code/" + sha256 + ".zip"
 
 }  // namespace
 
+Result<artifact::ZipArtifact> CodeArtifacts::Package(const std::string& code_dir,
+                                                     std::string* source,
+                                                     std::optional<std::string>* warning) const {
+  *source = code_dir;
+  if (git_ref_.empty()) return artifact::ZipDirectory(code_dir);
+  auto snapshot = artifact::ReadGitDirectory(code_dir, git_ref_);
+  if (!snapshot) return tl::unexpected(snapshot.error());
+  std::string at = "gitRef " + git_ref_ + " (" + snapshot->commit.substr(0, 12) + ")";
+  *source = code_dir + " at " + at;
+  if (!snapshot->differing.empty()) {
+    std::string listed;
+    for (size_t i = 0; i < snapshot->differing.size() && i < 5; ++i) {
+      listed += (i > 0 ? ", " : "") + snapshot->differing[i];
+    }
+    if (snapshot->differing.size() > 5) {
+      listed += " and " + std::to_string(snapshot->differing.size() - 5) + " more";
+    }
+    *warning = code_dir + ": the working tree differs from " + at + " in " +
+               std::to_string(snapshot->differing.size()) + " file(s) (" + listed +
+               "); the stage deploys the committed code";
+  }
+  return artifact::ZipEntries(std::move(snapshot->entries));
+}
+
 std::optional<Value> CodeArtifacts::Code(const std::string& code_dir) {
   std::lock_guard<std::mutex> lock(mu_);
   if (auto known = by_dir_.find(code_dir); known != by_dir_.end()) return known->second;
-  auto zip = artifact::ZipDirectory(code_dir);
+  std::string source;
+  std::optional<std::string> warning;
+  auto zip = Package(code_dir, &source, &warning);
   if (!zip) {
     problems_.push_back(code_dir + ": " + zip.error().message);
     by_dir_[code_dir] = std::nullopt;
     return std::nullopt;
   }
+  if (warning) warnings_.push_back(*warning);
   std::string key = KeyFor(zip->sha256);
   zips_[key] = std::move(zip->bytes);
-  sources_[key] = code_dir;
+  sources_[key] = source;
   Value code =
       Value::Map({{"S3Bucket", Value::String(kArtifactBucket)}, {"S3Key", Value::String(key)}});
   by_dir_[code_dir] = code;
@@ -33,6 +61,11 @@ std::optional<Value> CodeArtifacts::Code(const std::string& code_dir) {
 std::vector<std::string> CodeArtifacts::problems() const {
   std::lock_guard<std::mutex> lock(mu_);
   return problems_;
+}
+
+std::vector<std::string> CodeArtifacts::warnings() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return warnings_;
 }
 
 Result<std::vector<std::string>> CodeArtifacts::Upload(const plan::Changeset& changeset,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
 
 #include "apply/journal_fold.h"
 #include "base/strings.h"
@@ -39,7 +40,10 @@ std::string StackNameOf(const Target& target, const std::string& stack) {
   return target.project->StackName(*target.stage, stack);
 }
 
-StageSession::StageSession(const Target& target) : target_(target), client_(target.endpoint) {}
+StageSession::StageSession(const Target& target)
+    : target_(target),
+      client_(target.endpoint),
+      artifacts_(target.stage != nullptr ? target.stage->git_ref : "") {}
 
 StageSession::~StageSession() { ReleaseLocks(); }
 
@@ -186,10 +190,22 @@ ControllerResult<plan::PlanResult> StageSession::Plan(bool destroy, Diagnostics&
   input.destroy = destroy;
   input.code_artifact = [this](const std::string& dir) { return artifacts_.Code(dir); };
   plan::PlanResult result = plan::Plan(input, diagnostics);
+  // "<code dir>: <text>", the directory shown relative to the current one when it is inside.
+  auto located = [](const std::string& line) -> std::pair<SourceLocation, std::string> {
+    std::string dir = line.substr(0, line.find(": "));
+    std::error_code error;
+    std::string relative = std::filesystem::relative(dir, error).generic_string();
+    if (!error && !relative.empty() && relative.rfind("..", 0) != 0) dir = relative;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    return {{dir, 0, 0}, line.substr(line.find(": ") + 2)};
+  };
   for (const auto& problem : artifacts_.problems()) {
-    diagnostics.Error(
-        {problem.substr(0, problem.find(": ")), 0, 0}, "code-package",
-        "cannot package the function code: " + problem.substr(problem.find(": ") + 2));
+    auto [where, text] = located(problem);
+    diagnostics.Error(where, "code-package", "cannot package the function code: " + text);
+  }
+  for (const auto& warning : artifacts_.warnings()) {
+    auto [where, text] = located(warning);
+    diagnostics.Warning(where, "code-uncommitted", text);
   }
   return result;
 }

@@ -18,10 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void Write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
+using testing_support::WriteFile;
 
 // path -> (mode, content) of every entry, read back with libarchive.
 std::map<std::string, std::pair<int, std::string>> Entries(const std::string& zip) {
@@ -42,10 +39,10 @@ std::map<std::string, std::pair<int, std::string>> Entries(const std::string& zi
 class ZipBuilderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Write(fs::path(dir_.path()) / "code/app.py",
+    WriteFile(fs::path(dir_.path()) / "code/app.py",
           "def lambda_handler(event, context):\n    return 1\n");
-    Write(fs::path(dir_.path()) / "code/lib/util.py", "X = 1\n");
-    Write(fs::path(dir_.path()) / "code/bootstrap", "#!/bin/sh\n");
+    WriteFile(fs::path(dir_.path()) / "code/lib/util.py", "X = 1\n");
+    WriteFile(fs::path(dir_.path()) / "code/bootstrap", "#!/bin/sh\n");
     fs::permissions(fs::path(dir_.path()) / "code/bootstrap", fs::perms::owner_exec,
                     fs::perm_options::add);
   }
@@ -57,8 +54,8 @@ TEST_F(ZipBuilderTest, TheSameContentsGiveTheSameBytes) {
   auto first = ZipDirectory(code());
   ASSERT_TRUE(first) << first.error().message;
   // Touch every file (new times) and add a byte-code cache: nothing that matters changed.
-  Write(fs::path(dir_.path()) / "code/__pycache__/app.cpython-311.pyc", "cache");
-  Write(fs::path(dir_.path()) / "code/app.py",
+  WriteFile(fs::path(dir_.path()) / "code/__pycache__/app.cpython-311.pyc", "cache");
+  WriteFile(fs::path(dir_.path()) / "code/app.py",
         "def lambda_handler(event, context):\n    return 1\n");
   auto second = ZipDirectory(code());
   ASSERT_TRUE(second);
@@ -72,7 +69,7 @@ TEST_F(ZipBuilderTest, TheSameContentsGiveTheSameBytes) {
   ASSERT_TRUE(copy);
   EXPECT_EQ(copy->sha256, first->sha256);
 
-  Write(fs::path(dir_.path()) / "code/lib/util.py", "X = 2\n");
+  WriteFile(fs::path(dir_.path()) / "code/lib/util.py", "X = 2\n");
   auto changed = ZipDirectory(code());
   ASSERT_TRUE(changed);
   EXPECT_NE(changed->sha256, first->sha256);

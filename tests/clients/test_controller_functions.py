@@ -85,17 +85,24 @@ VERSION = 1
 """
 
 
+def open_project(case, prefix, project_file, template):
+    """An engine, a Lambda client and a project directory (streamform.yaml, app.yaml and
+    code/app.py) for a TestCase (class or instance), cleaned up with it."""
+    engine = start_engine(case)
+    lam = engine.client("lambda")
+    (case.addClassCleanup if isinstance(case, type) else case.addCleanup)(lam.close)
+    project = tempfile.mkdtemp(prefix=prefix, dir=engine.tmp)
+    for name, text in (("streamform.yaml", project_file), ("app.yaml", template), ("code/app.py", HANDLER)):
+        os.makedirs(os.path.dirname(os.path.join(project, name)), exist_ok=True)
+        with open(os.path.join(project, name), "w") as f:
+            f.write(text)
+    return engine, lam, project
+
+
 class Functions(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.engine = start_engine(cls)
-        cls.lam = cls.engine.client("lambda")
-        cls.addClassCleanup(cls.lam.close)
-        cls.project = tempfile.mkdtemp(prefix="sf-fn-", dir=cls.engine.tmp)
-        os.makedirs(os.path.join(cls.project, "code"))
-        cls.write("streamform.yaml", PROJECT)
-        cls.write("app.yaml", TEMPLATE)
-        cls.write("code/app.py", HANDLER)
+        cls.engine, cls.lam, cls.project = open_project(cls, "sf-fn-", PROJECT, TEMPLATE)
 
     @classmethod
     def write(cls, name, text):
@@ -180,6 +187,94 @@ class Functions(unittest.TestCase):
         names = [f["FunctionName"] for f in self.lam.list_functions()["Functions"]]
         self.assertEqual(names, [])
         self.assertEqual(iam.list_roles()["Roles"], [])
+
+
+GIT_PROJECT = PROJECT.replace("  dev: {}\n", "  dev: {gitRef: HEAD}\n  prod: {gitRef: release}\n")
+
+GIT_TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String}
+Resources:
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub "fn-${Stage}-greeter"
+      CodeUri: code/
+      Handler: app.lambda_handler
+      Runtime: python3.11
+      Environment:
+        Variables: {GREETING: hello}
+"""
+
+
+class FunctionsFromGitRefs(unittest.TestCase):
+    """A stage's gitRef decides which code it deploys: dev (HEAD) and prod (branch release) get
+    their commits' code from one checkout; uncommitted edits are reported and not deployed."""
+
+    def setUp(self):
+        self.engine, self.lam, self.project = open_project(self, "sf-git-", self.project_file("HEAD"),
+                                                           GIT_TEMPLATE)
+        self.git("init", "-q", "-b", "main")
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "v1")
+        self.git("branch", "release")
+
+    def write(self, name, text):
+        with open(os.path.join(self.project, name), "w") as f:
+            f.write(text)
+
+    @staticmethod
+    def project_file(dev_ref):
+        return GIT_PROJECT.replace("{gitRef: HEAD}", "{gitRef: %s, commonParameters: {Stage: dev}}" % dev_ref) \
+            .replace("{gitRef: release}", "{gitRef: release, commonParameters: {Stage: prod}}")
+
+    def git(self, *args):
+        subprocess.run(["git", "-C", self.project, "-c", "user.name=t", "-c", "user.email=t@e",
+                        "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+
+    def sf(self, *args):
+        return subprocess.run([BIN, "--project", self.project, *args, "--data-dir", self.engine.data_dir],
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    def version(self, name):
+        response = self.lam.invoke(FunctionName=name, Payload=b'{"name": "x"}')
+        self.assertNotIn("FunctionError", response, response)
+        return json.loads(response["Payload"].read())["version"]
+
+    def test_each_stage_deploys_its_commit(self):
+        # An uncommitted edit: a warning naming the file, and the committed code is deployed.
+        self.write("code/app.py", HANDLER.replace("VERSION = 1", "VERSION = 9"))
+        applied = self.sf("apply", "--yes")
+        self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
+        self.assertIn("code: warning: the working tree differs from gitRef HEAD", applied.stderr)
+        self.assertIn("(app.py); the stage deploys the committed code", applied.stderr)
+        self.assertIn("at gitRef HEAD (", applied.stdout)
+        self.assertEqual(self.version("fn-dev-greeter"), 1)
+        self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 0)
+
+        # Committed on main: dev (HEAD) changes, prod (release) still builds v1.
+        self.write("code/app.py", HANDLER.replace("VERSION = 1", "VERSION = 2"))
+        self.git("commit", "-q", "-am", "v2")
+        self.assertEqual(self.sf("plan", "--detailed-exitcode").returncode, 2)
+        self.assertEqual(self.sf("apply", "--yes").returncode, 0)
+        self.assertEqual(self.version("fn-dev-greeter"), 2)
+        prod = self.sf("--stage", "prod", "apply", "--yes")
+        self.assertEqual(prod.returncode, 0, prod.stdout + prod.stderr)
+        # The working tree holds v2, which release does not: said, and release's v1 deployed.
+        self.assertIn("the working tree differs from gitRef release", prod.stderr)
+        self.assertEqual(self.version("fn-prod-greeter"), 1)
+
+    def test_clear_errors(self):
+        self.write("streamform.yaml", self.project_file("no-such-ref"))
+        planned = self.sf("plan")
+        self.assertEqual(planned.returncode, 1, planned.stdout + planned.stderr)
+        self.assertIn("code: error: cannot package the function code: gitRef no-such-ref names nothing", planned.stderr)
+        shutil.rmtree(os.path.join(self.project, ".git"))
+        self.write("streamform.yaml", self.project_file("HEAD"))
+        planned = self.sf("plan")
+        self.assertEqual(planned.returncode, 1)
+        self.assertIn("is not inside a git repository", planned.stderr)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ exports.handler = async (event, context) => {
 """
 
 
-def function_zip():
+def function_zip(handler_files=None):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         def add(name, data, mode):
@@ -50,7 +50,8 @@ def function_zip():
             info.external_attr = mode << 16
             archive.writestr(info, data)
         add("bootstrap", BOOTSTRAP, 0o100755)
-        add("index.js", HANDLER, 0o100644)
+        for name, text in (handler_files or {"index.js": HANDLER}).items():
+            add(name, text, 0o100644)
         for part in ("package.json", "bin/index.mjs", "dist/index.mjs", "dist/rapid-client.node"):
             with open(os.path.join(RIC, part), "rb") as source:
                 add("node_modules/aws-lambda-ric/" + part, source.read(), 0o100755)
@@ -103,6 +104,28 @@ class LambdaNodeRic(unittest.TestCase):
         import base64
         tail = base64.b64decode(response["LogResult"]).decode()
         self.assertIn("handling " + response["ResponseMetadata"]["RequestId"], tail)
+
+    def test_init_errors_keep_their_type(self):
+        # aws-lambda-ric posts init errors to /2018-06-01/runtime/init/error without the
+        # worker's path prefix (its JavaScript reads AWS_LAMBDA_RUNTIME_API as host:port); the
+        # engine finds the worker by its connection, so the type survives as Lambda gives it.
+        role = self.lam.get_function(FunctionName="node-ric")["Configuration"]["Role"]
+        # The bootstrap runs index.handler: a package without index.js, and one whose index.js
+        # throws while it loads.
+        cases = [({"other.js": HANDLER}, "Runtime.ImportModuleError", "Cannot find module 'index'"),
+                 ({"index.js": "exports.handler = async () => 1;\nthrow new RangeError('bad init');\n"},
+                  "RangeError", "bad init")]
+        for number, (files, error_type, message) in enumerate(cases):
+            name = f"node-ric-broken-{number}"
+            self.lam.create_function(FunctionName=name, Runtime="provided.al2023", Role=role,
+                                     Handler="index.handler", Code={"ZipFile": function_zip(files)},
+                                     Timeout=10, MemorySize=128)
+            self.addCleanup(self.lam.delete_function, FunctionName=name)
+            response = self.lam.invoke(FunctionName=name, Payload=b"{}")
+            body = json.loads(response["Payload"].read())
+            self.assertEqual(response.get("FunctionError"), "Unhandled", body)
+            self.assertEqual(body["errorType"], error_type, body)
+            self.assertIn(message, body["errorMessage"])
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 //
 // Who uses it: the Lambda API (engine/api/lambda: Invoke), the asynchronous event queue
 // (function/event_queue), event-source mappings and schedules call Invoke; the engine routes
-// every request under kRuntimeApiPrefix to HandleRuntimeApi and reads Metrics for /metrics.
+// every request under kRuntimeApiPrefix to HandleRuntimeApi (and unprefixed runtime paths from
+// a worker's own connection, see WorkerForConnection) and reads Metrics for /metrics.
 //
 // Workers. Each function has up to its concurrency limit of long-lived worker processes,
 // started on demand and reused (warm) while the function's `revision` stays the same; a new
@@ -30,7 +31,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/server/http_server.h"
@@ -113,6 +116,16 @@ class Runtime {
   virtual void Drop(const std::string& function_name) = 0;
   // The runtime API, for requests whose path starts with kRuntimeApiPrefix.
   virtual void HandleRuntimeApi(HttpRequest&& request, Respond respond) = 0;
+  // The id of the worker whose process (or a descendant of it) holds the client end of the
+  // loopback connection from `remote_address` to `server_port`, for runtime-API requests that
+  // came without the worker's prefix (see peer_process.h). nullopt for any other peer. The
+  // default, for test fakes, knows no workers.
+  virtual std::optional<std::string> WorkerForConnection(std::string_view remote_address,
+                                                         uint16_t server_port) const {
+    (void)remote_address;
+    (void)server_port;
+    return std::nullopt;
+  }
 };
 
 }  // namespace sf::engine::function

@@ -1,4 +1,5 @@
-// The Lambda runtime API (2018-06-01) as each worker sees it under its own prefix:
+// The Lambda runtime API (2018-06-01) as each worker sees it under its own prefix (a request
+// without it is routed here by the engine once WorkerForConnection has found its worker):
 //   GET  <prefix><worker>/2018-06-01/runtime/invocation/next            -> 200 + the event
 //   POST <prefix><worker>/2018-06-01/runtime/invocation/<id>/response   -> 202
 //   POST <prefix><worker>/2018-06-01/runtime/invocation/<id>/error      -> 202
@@ -12,6 +13,7 @@
 
 #include "engine/function/outcomes.h"
 #include "engine/function/output_pump.h"
+#include "engine/function/peer_process.h"
 #include "engine/function/worker_state.h"
 
 namespace sf::engine::function {
@@ -97,6 +99,28 @@ void WorkerRuntime::HandleRuntimeApi(HttpRequest&& request, Respond respond) {
   if (answer) respond(std::move(*answer));
   changed_.notify_all();
   Run(effects);
+}
+
+std::optional<std::string> WorkerRuntime::WorkerForConnection(std::string_view remote_address,
+                                                              uint16_t server_port) const {
+  std::map<pid_t, std::string> by_pid;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, worker] : workers_) {
+      if (worker->pid > 0 && worker->phase != Worker::Phase::kExiting) by_pid[worker->pid] = id;
+    }
+  }
+  if (by_pid.empty()) return std::nullopt;
+  std::vector<pid_t> pids;
+  for (const auto& entry : by_pid) pids.push_back(entry.first);
+  auto owner = LoopbackPeerProcess(remote_address, server_port, pids);
+  // The worker itself, or a process it started (a shell bootstrap's child), a few levels down.
+  pid_t pid = owner.value_or(0);
+  for (int depth = 0; pid > 1 && depth < 16; ++depth) {
+    if (auto it = by_pid.find(pid); it != by_pid.end()) return it->second;
+    pid = ParentProcess(pid);
+  }
+  return std::nullopt;
 }
 
 void WorkerRuntime::Next(Worker& worker, Respond respond, Effects& effects) {

@@ -118,6 +118,8 @@ class WorkerRuntime final : public Runtime {
   std::vector<FunctionMetricsSnapshot> Metrics() const override;
   void Drop(const std::string& function_name) override;
   void HandleRuntimeApi(HttpRequest&& request, Respond respond) override;
+  std::optional<std::string> WorkerForConnection(std::string_view remote_address,
+                                                 uint16_t server_port) const override;
 
   // From a worker's pump thread (worker_events.cc).
   void OnWorkerLine(const std::shared_ptr<Worker>& worker, std::string_view line);

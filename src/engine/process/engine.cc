@@ -245,7 +245,18 @@ bool Engine::IsS3(const HttpRequest& request) const {
                           request.query.find("X-Amz-Signature=") != std::string::npos;
     return signed_request;
   }
-  return true;
+  return !UnprefixedRuntimeWorker(request);
+}
+
+std::optional<std::string> Engine::UnprefixedRuntimeWorker(const HttpRequest& request) const {
+  if (request.path.rfind("/2018-06-01/runtime/", 0) != 0 || !runtime_ || !server_) {
+    return std::nullopt;
+  }
+  if (request.Header("Authorization") != nullptr ||
+      request.query.find("X-Amz-Signature=") != std::string::npos) {
+    return std::nullopt;  // signed: S3 (a bucket may be called 2018-06-01)
+  }
+  return runtime_->WorkerForConnection(request.remote_address, server_->port());
 }
 
 BodyPlan Engine::Classify(const HttpRequest& head) {
@@ -268,6 +279,10 @@ BodyPlan Engine::Classify(const HttpRequest& head) {
 void Engine::Route(HttpRequest&& request, Respond respond) {
   if (IsS3(request)) return s3_->Handle(std::move(request), std::move(respond));
   if (request.path.rfind(function::kRuntimeApiPrefix, 0) == 0) {
+    return runtime_->HandleRuntimeApi(std::move(request), std::move(respond));
+  }
+  if (auto worker = UnprefixedRuntimeWorker(request)) {
+    request.path = std::string(function::kRuntimeApiPrefix) + *worker + request.path;
     return runtime_->HandleRuntimeApi(std::move(request), std::move(respond));
   }
   std::string service = lambda::SigningService(request);

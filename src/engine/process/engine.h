@@ -48,6 +48,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -128,6 +129,10 @@ class Engine {
   HttpResponse Refusal(int status, std::string_view reason, const HttpRequest& partial) const;
   // True when `request` is for S3 rather than Kinesis, Lambda or the engine's own routes.
   bool IsS3(const HttpRequest& request) const;
+  // The worker that sent a runtime-API request without its path prefix: unsigned, under
+  // /2018-06-01/runtime/, on a connection a worker's process holds (aws-lambda-ric's JavaScript
+  // drops the prefix; see function/peer_process.h). nullopt for everything else.
+  std::optional<std::string> UnprefixedRuntimeWorker(const HttpRequest& request) const;
   // Creates the function store, the worker runtime, the asynchronous event queue (its
   // dispatcher started once the server serves) and the Lambda API.
   Status StartFunctions();

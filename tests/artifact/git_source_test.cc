@@ -58,7 +58,8 @@ class GitSourceTest : public ::testing::Test {
 };
 
 TEST_F(GitSourceTest, ReadsTheCommittedTreeNotTheWorkingTree) {
-  WriteFile(root_ / "app/handler.py", "def handler(event, context):\n    return 2  # not committed\n");
+  WriteFile(root_ / "app/handler.py",
+            "def handler(event, context):\n    return 2  # not committed\n");
   WriteFile(root_ / "app/new.py", "untracked\n");
   fs::remove(root_ / "app/lib/util.py");
   WriteFile(root_ / "README", "changed outside the code directory\n");

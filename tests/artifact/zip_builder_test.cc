@@ -40,7 +40,7 @@ class ZipBuilderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     WriteFile(fs::path(dir_.path()) / "code/app.py",
-          "def lambda_handler(event, context):\n    return 1\n");
+              "def lambda_handler(event, context):\n    return 1\n");
     WriteFile(fs::path(dir_.path()) / "code/lib/util.py", "X = 1\n");
     WriteFile(fs::path(dir_.path()) / "code/bootstrap", "#!/bin/sh\n");
     fs::permissions(fs::path(dir_.path()) / "code/bootstrap", fs::perms::owner_exec,
@@ -56,7 +56,7 @@ TEST_F(ZipBuilderTest, TheSameContentsGiveTheSameBytes) {
   // Touch every file (new times) and add a byte-code cache: nothing that matters changed.
   WriteFile(fs::path(dir_.path()) / "code/__pycache__/app.cpython-311.pyc", "cache");
   WriteFile(fs::path(dir_.path()) / "code/app.py",
-        "def lambda_handler(event, context):\n    return 1\n");
+            "def lambda_handler(event, context):\n    return 1\n");
   auto second = ZipDirectory(code());
   ASSERT_TRUE(second);
   EXPECT_EQ(first->bytes, second->bytes);

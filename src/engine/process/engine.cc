@@ -17,6 +17,10 @@ namespace sf::engine {
 
 namespace {
 
+// The largest body a request buffered whole may have: a full PutRecords (5 MiB of data)
+// base64'd; also a runtime API response (6 MB).
+constexpr uint64_t kMaxBufferedBodyBytes = 8 * 1024 * 1024;
+
 HttpResponse Json(int status, std::string body) {
   HttpResponse response;
   response.status = status;
@@ -117,7 +121,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options, Logg
   server_options.address = options.address;
   server_options.port = options.port;
   server_options.io_threads = options.io_threads;
-  server_options.max_body_bytes = 8 * 1024 * 1024;  // a full PutRecords (5 MiB of data) base64'd
+  server_options.max_body_bytes = kMaxBufferedBodyBytes;
   Engine* self = engine.get();
   server_options.refusal = [self](int status, std::string_view reason, const HttpRequest& partial) {
     return self->Refusal(status, reason, partial);
@@ -245,7 +249,7 @@ bool Engine::IsS3(const HttpRequest& request) const {
                           request.query.find("X-Amz-Signature=") != std::string::npos;
     return signed_request;
   }
-  return !UnprefixedRuntimeWorker(request);
+  return true;
 }
 
 std::optional<std::string> Engine::UnprefixedRuntimeWorker(const HttpRequest& request) const {
@@ -260,6 +264,15 @@ std::optional<std::string> Engine::UnprefixedRuntimeWorker(const HttpRequest& re
 }
 
 BodyPlan Engine::Classify(const HttpRequest& head) {
+  // Before S3: such a request is unsigned and its path is also a valid S3 path. Looked up once
+  // (a /proc scan), here, and carried to the handler.
+  if (auto worker = UnprefixedRuntimeWorker(head)) {
+    return BufferedBodyPlan(
+        kMaxBufferedBodyBytes, [this, worker = *worker](HttpRequest&& request, Respond respond) {
+          request.path = std::string(function::kRuntimeApiPrefix) + worker + request.path;
+          runtime_->HandleRuntimeApi(std::move(request), std::move(respond));
+        });
+  }
   if (IsS3(head)) return s3_->Classify(head);
   if (lambda::IsLambdaRequest(head)) {  // a CreateFunction carries up to 50 MB of zip, base64'd
     return BufferedBodyPlan(lambda::kMaxRequestBytes,
@@ -279,10 +292,6 @@ BodyPlan Engine::Classify(const HttpRequest& head) {
 void Engine::Route(HttpRequest&& request, Respond respond) {
   if (IsS3(request)) return s3_->Handle(std::move(request), std::move(respond));
   if (request.path.rfind(function::kRuntimeApiPrefix, 0) == 0) {
-    return runtime_->HandleRuntimeApi(std::move(request), std::move(respond));
-  }
-  if (auto worker = UnprefixedRuntimeWorker(request)) {
-    request.path = std::string(function::kRuntimeApiPrefix) + *worker + request.path;
     return runtime_->HandleRuntimeApi(std::move(request), std::move(respond));
   }
   std::string service = lambda::SigningService(request);

@@ -131,7 +131,8 @@ class Engine {
   bool IsS3(const HttpRequest& request) const;
   // The worker that sent a runtime-API request without its path prefix: unsigned, under
   // /2018-06-01/runtime/, on a connection a worker's process holds (aws-lambda-ric's JavaScript
-  // drops the prefix; see function/peer_process.h). nullopt for everything else.
+  // drops the prefix; see function/peer_process.h). nullopt for everything else. Classify asks,
+  // before anything else, and hands such a request straight to the runtime.
   std::optional<std::string> UnprefixedRuntimeWorker(const HttpRequest& request) const;
   // Creates the function store, the worker runtime, the asynchronous event queue (its
   // dispatcher started once the server serves) and the Lambda API.

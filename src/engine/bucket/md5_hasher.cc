@@ -91,6 +91,7 @@ bool Md5Hasher::PlanRound() {
       std::shared_ptr<Stream> next = std::move(waiting_.front());
       waiting_.pop_front();
       if (next->cancelled_) continue;
+      next->in_lane_ = true;
       lane.stream = std::move(next);
       states_.Reset(i);
     }
@@ -214,13 +215,48 @@ void Md5Hasher::Stream::Advance(uint64_t bytes_written) {
 
 StoreResult<Md5::Digest> Md5Hasher::Stream::Finish(uint64_t total_bytes) {
   std::unique_lock lock(hasher_.mu_);
-  if (!done_) {
-    written_ = total_bytes;
-    finishing_ = true;
-    if (hasher_.idle_) hasher_.work_.notify_one();
-    hasher_.done_.wait(lock, [this] { return done_; });
+  if (done_) return result_;
+  if (!in_lane_) {
+    // Still queued: 16 other uploads hold the lanes, and may be slow clients that hold them
+    // for long. Rather than wait behind them, hash this one here.
+    auto queued = std::find_if(hasher_.waiting_.begin(), hasher_.waiting_.end(),
+                               [this](const auto& other) { return other.get() == this; });
+    if (queued != hasher_.waiting_.end()) hasher_.waiting_.erase(queued);
+    lock.unlock();
+    auto result = HashWhole(total_bytes);
+    lock.lock();
+    if (result) {
+      ++hasher_.stats_.overflow_streams;
+      hasher_.stats_.overflow_blocks +=
+          total_bytes / kMd5BlockBytes +
+          (total_bytes % kMd5BlockBytes + 9 <= kMd5BlockBytes ? 1 : 2);
+    }
+    result_ = std::move(result);
+    done_ = true;
+    return result_;
   }
+  written_ = total_bytes;
+  finishing_ = true;
+  if (hasher_.idle_) hasher_.work_.notify_one();
+  hasher_.done_.wait(lock, [this] { return done_; });
   return result_;
+}
+
+StoreResult<Md5::Digest> Md5Hasher::Stream::HashWhole(uint64_t total_bytes) {
+  Md5 md5;
+  std::string buffer(kChunk, '\0');
+  for (uint64_t offset = 0; offset < total_bytes;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, total_bytes - offset));
+    auto read = source_->ReadAt(offset, want, buffer.data());
+    if (!read) return tl::unexpected(read.error());
+    if (*read != want) {
+      return StoreFail(StoreErrorCode::kInternalError,
+                       "the upload's temporary file is shorter than what was written");
+    }
+    md5.Update(std::string_view(buffer.data(), want));
+    offset += want;
+  }
+  return md5.Finish();
 }
 
 void Md5Hasher::Stream::Cancel() {

@@ -15,7 +15,8 @@
 // Rounds: a round costs what its longest lane costs, so the hasher waits until every stream in
 // a lane has a chunk (64 KiB) ready, or one has finished, or one has 256 KiB ready; it then
 // takes from every stream whatever whole blocks are ready (up to 256 KiB each), so streams
-// that arrive together are hashed together. Streams beyond 16 wait their turn (FIFO).
+// that arrive together are hashed together. Streams beyond 16 wait their turn (FIFO); one
+// that finishes while still waiting is hashed by its finisher.
 //
 // Thread-safety: Open, and each Stream's members, may be called from any thread; one writer
 // drives one Stream (Advance, then Finish or Cancel).
@@ -56,8 +57,10 @@ class Md5Hasher {
   struct Stats {
     uint64_t streams = 0;  // finished with a digest
     uint64_t rounds = 0;
-    uint64_t lane_blocks = 0;   // 64-byte blocks hashed, all lanes
-    uint64_t round_blocks = 0;  // the longest lane's blocks, summed over rounds (the cost)
+    uint64_t lane_blocks = 0;       // 64-byte blocks hashed, all lanes
+    uint64_t round_blocks = 0;      // the longest lane's blocks, summed over rounds (the cost)
+    uint64_t overflow_streams = 0;  // finished before a lane was free: hashed by the finisher
+    uint64_t overflow_blocks = 0;   // their blocks (padding included), not in lane_blocks
   };
   Stats stats() const;
 
@@ -94,8 +97,9 @@ class Md5Hasher::Stream {
  public:
   // The writer has appended `bytes_written` bytes in all (monotonic), readable from the file.
   void Advance(uint64_t bytes_written);
-  // The stream ends at `total_bytes`; waits until everything is hashed. An error when reading
-  // the file back failed, or the hasher stopped.
+  // The stream ends at `total_bytes`; waits until everything is hashed. A stream that never
+  // got a lane (16 others hold them) is hashed on the calling thread instead of waiting. An
+  // error when reading the file back failed, or the hasher stopped.
   StoreResult<Md5::Digest> Finish(uint64_t total_bytes);
   // The stream is abandoned (its file is being removed); the hasher drops it. Idempotent.
   void Cancel();
@@ -105,12 +109,16 @@ class Md5Hasher::Stream {
 
  private:
   friend class Md5Hasher;
+  // Hashes the file's first `total_bytes` with OpenSSL, on the calling thread.
+  StoreResult<Md5::Digest> HashWhole(uint64_t total_bytes);
+
   Md5Hasher& hasher_;
   const std::unique_ptr<ReadableFile> source_;  // read by the hasher thread only
   // Guarded by hasher_.mu_:
   uint64_t written_ = 0;
   bool finishing_ = false;  // written_ is the total
   bool cancelled_ = false;
+  bool in_lane_ = false;  // taken from the queue into a lane (then the hasher finishes it)
   bool done_ = false;
   StoreResult<Md5::Digest> result_;
   uint64_t hashed_ = 0;  // whole blocks compressed so far, in bytes

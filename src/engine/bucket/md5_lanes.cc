@@ -132,7 +132,7 @@ Md5CompressFn BestMd5Compress() {
 
 uint32_t Md5PadTail(std::string_view tail, uint64_t total_bytes, uint8_t out[2 * kMd5BlockBytes]) {
   // tail.size() < 64. One block holds the tail, 0x80 and the 8-byte length if tail <= 55.
-  uint32_t blocks = tail.size() + 1 + 8 <= kMd5BlockBytes ? 1 : 2;
+  uint32_t blocks = Md5PadBlocks(total_bytes);
   size_t bytes = blocks * kMd5BlockBytes;
   std::memset(out, 0, bytes);
   std::memcpy(out, tail.data(), tail.size());

@@ -67,6 +67,12 @@ bool Md5Avx2Supported();
 // Md5CompressPortable.
 Md5CompressFn BestMd5Compress();
 
+// How many blocks MD5's padding of a `total_bytes` stream adds after its whole blocks: 1, or 2
+// when the tail leaves no room for 0x80 and the 8-byte length.
+inline uint32_t Md5PadBlocks(uint64_t total_bytes) {
+  return total_bytes % kMd5BlockBytes + 1 + 8 <= kMd5BlockBytes ? 1 : 2;
+}
+
 // MD5's final block(s) of a stream of `total_bytes` whose last `tail.size()` bytes (less than a
 // block: total_bytes % 64) are `tail`: the tail, 0x80, zeros and the bit length. Writes 1 or 2
 // blocks into `out` and returns how many.

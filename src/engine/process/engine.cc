@@ -525,6 +525,9 @@ void Engine::AppendS3Metrics(std::string& out) const {
     counter("streamform_s3_md5_rounds_total", "rounds of the MD5 lanes", md5->rounds);
     counter("streamform_s3_md5_lane_blocks_total", "64-byte blocks hashed, all lanes",
             md5->lane_blocks);
+    counter("streamform_s3_md5_overflow_streams_total",
+            "uploads that finished while 16 others held the lanes, hashed by their finisher",
+            md5->overflow_streams);
     counter("streamform_s3_md5_round_blocks_total",
             "the longest lane's blocks per round, summed (lane_blocks / round_blocks: uploads "
             "hashed together)",

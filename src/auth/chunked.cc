@@ -13,6 +13,9 @@ constexpr std::string_view kSignatureExtension = ";chunk-signature=";
 // hex size (at most 16 digits) + extension + 64-digit signature, with room to spare.
 constexpr size_t kMaxSizeLine = 128;
 
+constexpr std::string_view kTrailerSignatureName = "x-amz-trailer-signature";
+
+// A chunk's size line and data, without the CRLF that ends the data.
 std::string EncodeOne(const ChunkSigningContext& context, std::string* previous,
                       std::string_view data) {
   std::string signature = ChunkSignature(context, *previous, Sha256Hex(data));
@@ -20,9 +23,15 @@ std::string EncodeOne(const ChunkSigningContext& context, std::string* previous,
   auto end = std::to_chars(size, size + sizeof(size), data.size(), 16).ptr;
   std::string out(size, end);
   out.append(kSignatureExtension).append(signature).append("\r\n");
-  out.append(data).append("\r\n");
+  out.append(data);
   *previous = std::move(signature);
   return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace
@@ -35,10 +44,35 @@ std::string ChunkSignature(const ChunkSigningContext& context, std::string_view 
   return HexEncode(HmacSha256(context.signing_key, to_sign));
 }
 
-ChunkedDecoder::ChunkedDecoder(ChunkSigningContext context, uint64_t max_chunk_size)
+std::string TrailerSignature(const ChunkSigningContext& context, std::string_view previous,
+                             const Trailers& trailers) {
+  Trailers sorted;
+  for (const auto& [name, value] : trailers) {
+    sorted.emplace_back(ToLower(name), std::string(Trim(value)));
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string canonical;
+  for (const auto& [name, value] : sorted) canonical.append(name).append(":").append(value + "\n");
+  std::string to_sign = "AWS4-HMAC-SHA256-TRAILER\n";
+  to_sign.append(context.amz_date).append("\n").append(context.scope).append("\n");
+  to_sign.append(previous).append("\n").append(Sha256Hex(canonical));
+  return HexEncode(HmacSha256(context.signing_key, to_sign));
+}
+
+ChunkedDecoder::ChunkedDecoder(ChunkSigningContext context, uint64_t max_chunk_size,
+                               TrailerMode trailers)
     : context_(std::move(context)),
       max_chunk_size_(max_chunk_size),
+      trailer_mode_(trailers),
       previous_signature_(context_.seed_signature) {}
+
+std::optional<std::string> ChunkedDecoder::Trailer(std::string_view name) const {
+  for (const auto& [n, v] : trailers_) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
 
 Status ChunkedDecoder::Fail(std::string message) {
   state_ = State::kFailed;
@@ -66,7 +100,7 @@ Status ChunkedDecoder::ParseSizeLine() {
   chunk_signature_ = std::string(signature);
   data_.clear();
   line_.clear();
-  state_ = size == 0 ? State::kDataEnd : State::kData;
+  state_ = size > 0 ? State::kData : State::kDataEnd;
   return {};
 }
 
@@ -79,7 +113,49 @@ Status ChunkedDecoder::FinishChunk(std::string* out) {
   out->append(data_);
   decoded_bytes_ += data_.size();
   data_.clear();
-  state_ = chunk_size_ == 0 ? State::kDone : State::kSizeLine;
+  if (chunk_size_ > 0) {
+    state_ = State::kSizeLine;
+  } else {
+    state_ = trailer_mode_ == TrailerMode::kSigned ? State::kTrailerLine : State::kDone;
+  }
+  return {};
+}
+
+tl::expected<bool, Error> ChunkedDecoder::TakeLine(std::string_view* piece, size_t max) {
+  size_t newline = piece->find('\n');
+  size_t take = newline == std::string_view::npos ? piece->size() : newline + 1;
+  line_.append(piece->substr(0, take));
+  piece->remove_prefix(take);
+  if (line_.size() > max) return tl::unexpected(Fail("aws-chunked: line too long").error());
+  if (line_.back() != '\n') return false;
+  if (line_.size() < 2 || line_[line_.size() - 2] != '\r') {
+    return tl::unexpected(Fail("aws-chunked: line not ended by CRLF").error());
+  }
+  line_.resize(line_.size() - 2);
+  return true;
+}
+
+// Acts on one whole line after the final chunk (in line_): a trailer, or their signature.
+Status ChunkedDecoder::TrailerLine() {
+  std::string_view line(line_);
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return Fail(line.empty() ? "aws-chunked: the trailers end without x-amz-trailer-signature"
+                             : "aws-chunked: bad trailer line");
+  }
+  std::string name = ToLower(Trim(line.substr(0, colon)));
+  std::string value(Trim(line.substr(colon + 1)));
+  line_.clear();
+  if (name != kTrailerSignatureName) {
+    if (trailers_.size() == kMaxTrailers) return Fail("aws-chunked: too many trailers");
+    trailers_.emplace_back(std::move(name), std::move(value));
+    return {};
+  }
+  if (!IsLowerHexSha256(value)) return Fail("aws-chunked: bad x-amz-trailer-signature");
+  if (!ConstantTimeEquals(TrailerSignature(context_, previous_signature_, trailers_), value)) {
+    return Fail("aws-chunked: trailer signature does not match");
+  }
+  state_ = State::kTrailerEnd;
   return {};
 }
 
@@ -91,17 +167,26 @@ Status ChunkedDecoder::Feed(std::string_view piece, std::string* out) {
       case State::kDone:
         return Fail("aws-chunked: data after the final chunk");
       case State::kSizeLine: {
-        size_t newline = piece.find('\n');
-        size_t take = newline == std::string_view::npos ? piece.size() : newline + 1;
-        line_.append(piece.substr(0, take));
-        piece.remove_prefix(take);
-        if (line_.size() > kMaxSizeLine) return Fail("aws-chunked: chunk size line too long");
-        if (line_.back() != '\n') break;
-        if (line_.size() < 2 || line_[line_.size() - 2] != '\r') {
-          return Fail("aws-chunked: size line not ended by CRLF");
-        }
-        line_.resize(line_.size() - 2);
+        auto whole = TakeLine(&piece, kMaxSizeLine);
+        if (!whole) return tl::unexpected(whole.error());
+        if (!*whole) break;
         if (Status status = ParseSizeLine(); !status) return status;
+        break;
+      }
+      case State::kTrailerLine: {
+        auto whole = TakeLine(&piece, kMaxTrailerLine);
+        if (!whole) return tl::unexpected(whole.error());
+        if (*whole) {
+          if (Status status = TrailerLine(); !status) return status;
+        }
+        break;
+      }
+      case State::kTrailerEnd: {
+        auto whole = TakeLine(&piece, 2);
+        if (!whole) return tl::unexpected(whole.error());
+        if (!*whole) break;
+        if (!line_.empty()) return Fail("aws-chunked: a trailer after x-amz-trailer-signature");
+        state_ = State::kDone;
         break;
       }
       case State::kData: {
@@ -113,6 +198,11 @@ Status ChunkedDecoder::Feed(std::string_view piece, std::string* out) {
         break;
       }
       case State::kDataEnd: {
+        if (chunk_size_ == 0 && trailer_mode_ == TrailerMode::kSigned) {
+          // The final chunk of the -TRAILER form: the trailers follow its size line at once.
+          if (Status status = FinishChunk(out); !status) return status;
+          break;
+        }
         size_t take = std::min<size_t>(2 - line_.size(), piece.size());
         line_.append(piece.substr(0, take));
         piece.remove_prefix(take);
@@ -129,6 +219,10 @@ Status ChunkedDecoder::Feed(std::string_view piece, std::string* out) {
 
 Status ChunkedDecoder::Finish() {
   if (state_ == State::kFailed) return sf::Fail(ErrorCode::kInvalidArgument, error_);
+  if (state_ == State::kTrailerEnd && line_.empty()) state_ = State::kDone;
+  if (state_ == State::kTrailerLine || state_ == State::kTrailerEnd) {
+    return Fail("aws-chunked: body ends inside the trailers");
+  }
   if (state_ != State::kDone) return Fail("aws-chunked: body ends before the final chunk");
   return {};
 }
@@ -137,10 +231,20 @@ ChunkedEncoder::ChunkedEncoder(ChunkSigningContext context)
     : context_(std::move(context)), previous_signature_(context_.seed_signature) {}
 
 std::string ChunkedEncoder::Chunk(std::string_view data) {
-  return EncodeOne(context_, &previous_signature_, data);
+  return EncodeOne(context_, &previous_signature_, data) + "\r\n";
 }
 
-std::string ChunkedEncoder::Final() { return EncodeOne(context_, &previous_signature_, {}); }
+std::string ChunkedEncoder::Final() {
+  return EncodeOne(context_, &previous_signature_, {}) + "\r\n";
+}
+
+std::string ChunkedEncoder::FinalWithTrailers(const Trailers& trailers) {
+  std::string out = EncodeOne(context_, &previous_signature_, {});
+  for (const auto& [name, value] : trailers) out.append(name).append(":").append(value + "\r\n");
+  out.append(kTrailerSignatureName).append(":");
+  out.append(TrailerSignature(context_, previous_signature_, trailers)).append("\r\n\r\n");
+  return out;
+}
 
 std::string EncodeChunkedBody(const ChunkSigningContext& context, std::string_view body,
                               uint64_t chunk_size) {

@@ -16,6 +16,10 @@ inline constexpr std::string_view kStreamingPayload = "STREAMING-AWS4-HMAC-SHA25
 // aws-chunked without chunk signatures, ending in trailing headers (x-amz-checksum-*): the
 // header is signed, the body is not (like UNSIGNED-PAYLOAD). The AWS SDKs send it for streams.
 inline constexpr std::string_view kStreamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+// Signed chunks followed by signed trailing headers (chunked.h); the AWS SDK for Java v2 sends
+// it over plain http.
+inline constexpr std::string_view kStreamingSignedTrailer =
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
 // SHA-256 of the empty string, hex.
 inline constexpr std::string_view kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -47,7 +47,8 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
 }
 
 bool IsSpecialPayload(std::string_view hash) {
-  return hash == kUnsignedPayload || hash == kStreamingPayload || hash == kStreamingUnsignedTrailer;
+  return hash == kUnsignedPayload || hash == kStreamingPayload ||
+         hash == kStreamingUnsignedTrailer || hash == kStreamingSignedTrailer;
 }
 
 }  // namespace
@@ -149,8 +150,8 @@ VerifyResult Verifier::Verify(const VerifyInput& input) const {
       return Reject(AuthFailure::kMalformed,
                     "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
                     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
-                    "STREAMING-UNSIGNED-PAYLOAD-TRAILER, or a valid sha256 value. "
-                    "(STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER is not supported.)");
+                    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, "
+                    "STREAMING-UNSIGNED-PAYLOAD-TRAILER, or a valid sha256 value.");
     }
   } else if (s3 && presigned) {
     payload_hash = std::string(kUnsignedPayload);
@@ -191,7 +192,7 @@ VerifyResult Verifier::Verify(const VerifyInput& input) const {
   ok.service = c.service;
   ok.presigned = presigned;
   ok.payload_hash = payload_hash;
-  if (payload_hash == kStreamingPayload) {
+  if (payload_hash == kStreamingPayload || payload_hash == kStreamingSignedTrailer) {
     ok.chunk_context = ChunkSigningContext{key, amz_date, scope, params->signature};
   }
   return ok;

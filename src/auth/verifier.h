@@ -48,11 +48,12 @@ struct Authenticated {
   std::string region;
   std::string service;
   bool presigned = false;
-  // The payload hash the signature covers: a hex SHA-256, kUnsignedPayload or
-  // kStreamingPayload. When the Verifier was not given the body, the caller must check a hex
+  // The payload hash the signature covers: a hex SHA-256, kUnsignedPayload or one of the
+  // STREAMING- forms. When the Verifier was not given the body, the caller must check a hex
   // value against the body itself.
   std::string payload_hash;
-  // Set when payload_hash is kStreamingPayload: feed the body through a ChunkedDecoder.
+  // Set when payload_hash is kStreamingPayload or kStreamingSignedTrailer: feed the body
+  // through a ChunkedDecoder (with TrailerMode::kSigned for the latter).
   std::optional<ChunkSigningContext> chunk_context;
 };
 

@@ -1,7 +1,8 @@
 // libFuzzer entry point: the input's first line is an Authorization header, the second a
 // request target (path?query), the third an X-Amz-Date, the fourth an x-amz-content-sha256,
 // the rest the body. The Verifier must return a value (never crash, hang or read out of
-// bounds), for both an S3 and a JSON service. Also feeds the body to a ChunkedDecoder.
+// bounds), for both an S3 and a JSON service. Also feeds the body to a ChunkedDecoder, plain
+// and as the trailers of the -TRAILER form.
 // Not part of the default build; wired into the clang fuzz build.
 
 #include <cstddef>
@@ -57,5 +58,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string out;
   (void)decoder.Feed(input, &out);
   (void)decoder.Finish();
+  // The -TRAILER form: a validly signed final chunk, then the input as the trailer section
+  // (the fuzzer cannot forge chunk signatures, so this is how it reaches the trailer parser).
+  sf::auth::ChunkedDecoder trailers(context, 1 << 16,
+                                    sf::auth::ChunkedDecoder::TrailerMode::kSigned);
+  std::string final_chunk = sf::auth::ChunkedEncoder(context).Final();
+  final_chunk.resize(final_chunk.size() - 2);  // the -TRAILER form has no CRLF after it
+  if (trailers.Feed(final_chunk, &out)) (void)trailers.Feed(input, &out);
+  (void)trailers.Finish();
   return 0;
 }

@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ElementTree
 S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 STREAMING_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+STREAMING_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
 SIGV4_TIMESTAMP = "%Y%m%dT%H%M%SZ"
 MiB = 1024 * 1024
 
@@ -130,6 +131,19 @@ def chunk_signatures(secret, region, amz_date, seed_signature, chunks):
         previous = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
         signatures.append(previous)
     return signatures
+
+
+def trailer_signature(secret, region, amz_date, final_signature, trailers):
+    """The x-amz-trailer-signature of STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER (AWS:
+    "Signature Calculations for the Authorization Header: Including Trailing Headers"):
+    HMAC(kSigning, "AWS4-HMAC-SHA256-TRAILER\\n" + date + "\\n" + scope + "\\n" + the final
+    chunk's signature + "\\n" + SHA256 of the trailers as "name:value\\n" lines)."""
+    date = amz_date[:8]
+    scope = f"{date}/{region}/s3/aws4_request"
+    canonical = "".join(f"{name.lower()}:{value.strip()}\n" for name, value in sorted(trailers))
+    string_to_sign = "\n".join(["AWS4-HMAC-SHA256-TRAILER", amz_date, scope, final_signature,
+                                hashlib.sha256(canonical.encode()).hexdigest()])
+    return hmac.new(signing_key(secret, date, region), string_to_sign.encode(), hashlib.sha256).hexdigest()
 
 
 def split_chunks(data, chunk_size):

@@ -1,8 +1,8 @@
 """The S3 API under hostile or broken raw HTTP (http.client and sockets), signed correctly unless
 a test is about signatures: path traversal keys, oversized headers, malformed and hostile XML,
 Content-MD5 and x-amz-content-sha256 mismatches, missing/tampered/skewed signatures, clients
-that vanish mid-upload, hand-built STREAMING-AWS4-HMAC-SHA256-PAYLOAD (aws-chunked) uploads,
-unsupported subresources, and a full disk. Every error must be a parseable S3 <Error> with
+that vanish mid-upload, hand-built STREAMING-AWS4-HMAC-SHA256-PAYLOAD (aws-chunked) uploads and
+their -TRAILER form, unsupported subresources, and a full disk. Every error must be a parseable S3 <Error> with
 Code, Message and RequestId (HEAD: no body), and nothing partial may ever become visible."""
 import base64
 import datetime
@@ -18,11 +18,12 @@ import time
 import unittest
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
+import zlib
 
 from engine_fixture import http_head, start_engine
-from s3_support import (EMPTY_SHA256, MiB, S3_NS, STREAMING_PAYLOAD, Response, S3Raw, assert_s3_error, chunk_signatures,
-                        encode_chunks, md5_etag, random_bytes, sign_s3, signature_of, split_chunks,
-                        target, uri_encode)
+from s3_support import (EMPTY_SHA256, MiB, S3_NS, STREAMING_PAYLOAD, STREAMING_TRAILER, Response, S3Raw,
+                        assert_s3_error, chunk_signatures, encode_chunks, md5_etag, random_bytes, sign_s3,
+                        signature_of, split_chunks, target, trailer_signature, uri_encode)
 
 # The data dir's own entries; everything S3 stores must be under buckets/<bucket>/.
 ENGINE_FILES = re.compile(r"^(engine\.json|credentials\.json|metadata\.db(-wal|-shm|-journal)?|engine\.lock|"
@@ -528,6 +529,55 @@ class S3BadInput(unittest.TestCase):
         self.assertEqual(self.get("bad-chunked", "small-chunks").body, small)
         self.assertEqual(self.streaming_put("bad-chunked", "empty", b"", 8192).status, 200)
         self.assertEqual(self.get("bad-chunked", "empty").body, b"")
+
+    def signed_trailer_put(self, bucket, key, data, checksum=None, forge=False):
+        """PUT `data` as STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER in 64 KiB chunks with an
+        x-amz-checksum-crc32 trailer (the data's, unless `checksum` is given); `forge` signs the
+        trailer with a wrong key."""
+        chunks = split_chunks(data, 64 * 1024)
+        crc = checksum or base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+        trailers = [("x-amz-checksum-crc32", crc)]
+        trailer_lines = f"x-amz-checksum-crc32:{crc}\r\nx-amz-trailer-signature:{'0' * 64}\r\n\r\n"
+        # The final chunk is not followed by a CRLF of its own: the trailers come at once.
+        encoded_length = len(encode_chunks(chunks, ["0" * 64] * len(chunks))) - 2 + len(trailer_lines)
+        headers = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(data)),
+                   "x-amz-trailer": "x-amz-checksum-crc32", "Content-Length": str(encoded_length)}
+        request_target = target(bucket, key)
+        signed = sign_s3(self.engine, "PUT", request_target, b"", headers, content_sha256=STREAMING_TRAILER)
+        secret = "forged" if forge else self.engine.credentials[1]
+        signatures = chunk_signatures(self.engine.credentials[1], self.engine.region, signed["X-Amz-Date"],
+                                      signature_of(signed), chunks)
+        trailer_sig = trailer_signature(secret, self.engine.region, signed["X-Amz-Date"], signatures[-1], trailers)
+        body = encode_chunks(chunks, signatures)[:-2] + trailer_lines.replace("0" * 64, trailer_sig).encode()
+        self.assertEqual(len(body), encoded_length)
+        return self.raw.send("PUT", request_target, body, signed, timeout=30)
+
+    def test_streaming_signed_upload_with_trailer(self):
+        # AWS's "Including Trailing Headers" example: its trailer signature (a check of this
+        # file's signer, so that a refusal below is the engine's doing).
+        self.assertEqual(trailer_signature("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1", "20130524T000000Z",
+                                           "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992",
+                                           [("x-amz-checksum-crc32c", "sOO8/Q==")]),
+                         "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435")
+        self.bucket("trailer-signed")
+        data = random_bytes(150 * 1024 + 3, 21)
+        response = self.signed_trailer_put("trailer-signed", "ok", data)
+        self.assertEqual(response.status, 200, response)
+        self.assertEqual(response.headers["etag"], md5_etag(data))
+        crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+        self.assertEqual(response.headers.get("x-amz-checksum-crc32"), crc)
+        self.assertEqual(self.get("trailer-signed", "ok").body, data)
+        # A checksum that is not the data's, and a trailer signed with another key: refused,
+        # nothing stored, the earlier object untouched.
+        self.error(self.signed_trailer_put("trailer-signed", "ok", b"other", checksum=crc), "BadDigest", 400)
+        self.error(self.signed_trailer_put("trailer-signed", "ok", b"other", forge=True),
+                   "SignatureDoesNotMatch", 403)
+        self.error(self.signed_trailer_put("trailer-signed", "new", b"other", forge=True),
+                   "SignatureDoesNotMatch", 403)
+        self.assertEqual(self.keys("trailer-signed"), ["ok"])
+        self.assertEqual(self.get("trailer-signed", "ok").body, data)
+        self.wait_no_temp_files("trailer-signed")
+        self.assert_serves()
 
     def test_streaming_upload_with_a_bad_chunk(self):
         self.bucket("bad-chunked-2")

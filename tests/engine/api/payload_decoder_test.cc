@@ -1,5 +1,6 @@
 // The PutObject body decoder: plain bodies with a signed hash, signed aws-chunked bodies fed in
-// pieces of every size, unsigned aws-chunked bodies with trailers, and what each refuses.
+// pieces of every size, signed and unsigned aws-chunked bodies with trailers, and what each
+// refuses.
 #include "engine/api/s3/payload_decoder.h"
 
 #include <gtest/gtest.h>
@@ -109,6 +110,49 @@ TEST(PayloadDecoderTest, UnsignedChunksWithTrailer) {
     ASSERT_TRUE(decoder);
     EXPECT_EQ(Decode(**decoder, bad, 2), "error:IncompleteBody") << bad;
   }
+}
+
+// STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER: signed chunks, then a signed checksum trailer
+// that must match the data ("hello world": CRC-32 DUoRhQ==).
+TEST(PayloadDecoderTest, SignedChunksWithSignedTrailer) {
+  auth::ChunkSigningContext context{std::string(32, 'k'), "20261122T050000Z",
+                                    "20261122/us-east-1/s3/aws4_request", std::string(64, 'a')};
+  auto wire = [&](std::string_view checksum) {
+    auth::ChunkedEncoder encoder(context);
+    std::string out = encoder.Chunk("hello");
+    out += encoder.Chunk(" world");
+    if (checksum.empty()) return out + encoder.FinalWithTrailers({});
+    return out + encoder.FinalWithTrailers({{"x-amz-checksum-crc32", std::string(checksum)}});
+  };
+  auto decoder_for = [&](HttpHeaders headers) {
+    auth::Authenticated a = Auth(std::string(auth::kStreamingSignedTrailer));
+    a.chunk_context = context;
+    headers.push_back({"x-amz-decoded-content-length", "11"});
+    auto decoder = PayloadDecoder::For(Head(std::move(headers)), a);
+    EXPECT_TRUE(decoder);
+    return std::move(*decoder);
+  };
+  for (size_t step : {1ul, 5ul, 1000ul}) {
+    auto decoder = decoder_for({{"x-amz-trailer", "x-amz-checksum-crc32"}});
+    EXPECT_EQ(Decode(*decoder, wire("DUoRhQ=="), step), "hello world") << step;
+    auto header = decoder->checksum_header();
+    ASSERT_TRUE(header);
+    EXPECT_EQ(header->second, "DUoRhQ==");
+  }
+  EXPECT_EQ(Decode(*decoder_for({{"x-amz-trailer", "x-amz-checksum-crc32"}}), wire("AAAAAA=="), 3),
+            "error:BadDigest");
+  EXPECT_EQ(Decode(*decoder_for({{"x-amz-trailer", "x-amz-checksum-crc32"}}), wire(""), 3),
+            "error:InvalidRequest");
+  EXPECT_EQ(Decode(*decoder_for({}), wire(""), 3), "hello world");
+  // A forged trailer (its signature made with another key) is refused as a bad signature.
+  auth::ChunkSigningContext other = context;
+  other.signing_key = std::string(32, 'x');
+  std::string forged = wire("DUoRhQ==");
+  const size_t trailer = forged.find("x-amz-checksum-crc32:");
+  forged = forged.substr(0, trailer) + "x-amz-checksum-crc32:DUoRhQ==\r\nx-amz-trailer-signature:" +
+           auth::TrailerSignature(other, "0", {{"x-amz-checksum-crc32", "DUoRhQ=="}}) + "\r\n\r\n";
+  EXPECT_EQ(Decode(*decoder_for({{"x-amz-trailer", "x-amz-checksum-crc32"}}), forged, 7),
+            "error:SignatureDoesNotMatch");
 }
 
 TEST(PayloadDecoderTest, UnknownStreamingFormsAreNotImplemented) {

@@ -103,15 +103,17 @@ ApiResult<std::unique_ptr<PayloadDecoder>> PayloadDecoder::For(const HttpRequest
     }
     decoder->declared_length_ = n;
   }
-  if (hash == auth::kStreamingPayload) {
+  const bool signed_trailer = hash == auth::kStreamingSignedTrailer;
+  if (hash == auth::kStreamingPayload || signed_trailer) {
     if (auth.chunk_context) {
       decoder->mode_ = Mode::kSignedChunks;
-      decoder->signed_.emplace(*auth.chunk_context);
+      decoder->signed_.emplace(*auth.chunk_context, auth::ChunkedDecoder::kDefaultMaxChunkSize,
+                               signed_trailer ? auth::ChunkedDecoder::TrailerMode::kSigned
+                                              : auth::ChunkedDecoder::TrailerMode::kNone);
     } else {
       decoder->mode_ = Mode::kUnsignedChunks;  // only reachable with auth disabled
     }
-  } else if (hash == auth::kStreamingUnsignedTrailer ||
-             (hash == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" && !auth.chunk_context)) {
+  } else if (hash == auth::kStreamingUnsignedTrailer) {
     decoder->mode_ = Mode::kUnsignedChunks;
   } else if (hash.substr(0, 10) == "STREAMING-") {
     return ApiFail("NotImplemented",
@@ -129,7 +131,9 @@ ApiResult<std::unique_ptr<PayloadDecoder>> PayloadDecoder::For(const HttpRequest
   }
   if (const std::string* trailer = head.Header("x-amz-trailer")) {
     auto algorithm = ChecksumAlgorithmOfHeader(*trailer);
-    if (!algorithm || decoder->mode_ != Mode::kUnsignedChunks) {
+    const bool has_trailers =
+        decoder->mode_ == Mode::kUnsignedChunks || (signed_trailer && decoder->signed_);
+    if (!algorithm || !has_trailers) {
       return ApiFail("InvalidRequest",
                      "The value specified in the x-amz-trailer header is not "
                      "supported");
@@ -190,7 +194,9 @@ ApiResult<void> PayloadDecoder::Finish() {
   }
   if (checksum_) {
     std::string header = "x-amz-checksum-" + checksum_algorithm_;
-    if (!checksum_expected_) checksum_expected_ = unsigned_.Trailer(header);
+    if (!checksum_expected_) {
+      checksum_expected_ = signed_ ? signed_->Trailer(header) : unsigned_.Trailer(header);
+    }
     if (!checksum_expected_) {
       return ApiFail("InvalidRequest", "The trailer " + header + " was announced but not sent");
     }

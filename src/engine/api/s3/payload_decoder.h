@@ -5,6 +5,8 @@
 //     the end (XAmzContentSHA256Mismatch);
 //   - STREAMING-AWS4-HMAC-SHA256-PAYLOAD: aws-chunked, every chunk signature verified before
 //     its data is passed on (auth::ChunkedDecoder);
+//   - STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER: the same, then trailing headers (the
+//     x-amz-checksum-* announced by x-amz-trailer) whose signature is verified too;
 //   - STREAMING-UNSIGNED-PAYLOAD-TRAILER: aws-chunked without chunk signatures, ending in
 //     trailing headers (the x-amz-checksum-* announced by x-amz-trailer, checked below);
 //   - with auth disabled, a signed aws-chunked body whose key the engine does not know is

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import unittest
 import urllib.error
 import urllib.parse
@@ -374,6 +375,60 @@ class Boto3S3(unittest.TestCase):
         self.assertEqual(got["Body"].read(), big + small)
         self.assertEqual(got["ContentLength"], len(big) + len(small))
         self.client_error("NoSuchUpload", 404, complete, [{"PartNumber": 1, "ETag": e1}])
+
+    def test_list_multipart_uploads_pages(self):
+        self.s3.create_bucket(Bucket="b3-uploads")
+        created = []  # (key, upload id) in the order they began
+        for key in ["b", "a/1", "d e", "b", "c/x/1", "a/2", "b", "\u00e9t\u00e9"]:
+            upload = self.s3.create_multipart_upload(Bucket="b3-uploads", Key=key)["UploadId"]
+            created.append((key, upload))
+            time.sleep(0.002)  # distinct start times: one key's uploads list in this order
+        expected = sorted(created, key=lambda item: item[0])  # stable: a key's uploads by start
+
+        def listed(**kwargs):
+            paginator = self.s3.get_paginator("list_multipart_uploads")
+            pages = list(paginator.paginate(Bucket="b3-uploads", **kwargs))
+            uploads = [(u["Key"], u["UploadId"]) for p in pages for u in p.get("Uploads", [])]
+            prefixes = [c["Prefix"] for p in pages for c in p.get("CommonPrefixes", [])]
+            return pages, uploads, prefixes
+
+        for size in (1, 2, 3, 1000):
+            pages, uploads, prefixes = listed(PaginationConfig={"PageSize": size})
+            self.assertEqual(uploads, expected, size)
+            self.assertEqual(prefixes, [])
+            self.assertEqual(len(pages), -(-len(expected) // size), size)
+            self.assertTrue(all(p["IsTruncated"] for p in pages[:-1]) and not pages[-1]["IsTruncated"])
+        # A delimiter groups keys; a group counts as one entry of a page and is listed once.
+        for size in (1, 2, 1000):
+            _, uploads, prefixes = listed(Delimiter="/", PaginationConfig={"PageSize": size})
+            self.assertEqual(prefixes, ["a/", "c/"], size)
+            self.assertEqual(uploads, [u for u in expected if "/" not in u[0]], size)
+        _, uploads, prefixes = listed(Prefix="c/", Delimiter="/")
+        self.assertEqual((uploads, prefixes), ([], ["c/x/"]))
+        _, uploads, _ = listed(Prefix="a/")
+        self.assertEqual(uploads, [u for u in expected if u[0].startswith("a/")])
+        # Markers by hand: after key "b" (all of its uploads), and after b's first upload.
+        b_uploads = [u for k, u in expected if k == "b"]
+        after_b = self.s3.list_multipart_uploads(Bucket="b3-uploads", KeyMarker="b")
+        self.assertEqual([u["Key"] for u in after_b["Uploads"]], ["c/x/1", "d e", "\u00e9t\u00e9"])
+        after_first = self.s3.list_multipart_uploads(Bucket="b3-uploads", KeyMarker="b",
+                                                     UploadIdMarker=b_uploads[0], MaxUploads=2)
+        self.assertEqual([u["UploadId"] for u in after_first["Uploads"]], b_uploads[1:])
+        self.assertTrue(after_first["IsTruncated"])
+        self.assertEqual((after_first["NextKeyMarker"], after_first["NextUploadIdMarker"]), ("b", b_uploads[2]))
+        # upload-id-marker without key-marker is ignored, as in S3.
+        ignored = self.s3.list_multipart_uploads(Bucket="b3-uploads", UploadIdMarker=b_uploads[0])
+        self.assertEqual(len(ignored["Uploads"]), len(expected))
+        # EncodingType=url: keys come back percent-encoded (botocore decodes them only for the
+        # object listings, so here the caller does).
+        _, uploads, _ = listed(EncodingType="url", PaginationConfig={"PageSize": 3})
+        self.assertIn(("%C3%A9t%C3%A9", expected[-1][1]), uploads)
+        self.assertEqual([(urllib.parse.unquote_plus(k), u) for k, u in uploads], expected)
+        self.client_error("InvalidArgument", 400, self.s3.list_multipart_uploads, Bucket="b3-uploads",
+                          MaxUploads=-1)
+        for key, upload in created:
+            self.s3.abort_multipart_upload(Bucket="b3-uploads", Key=key, UploadId=upload)
+        self.assertEqual(self.s3.list_multipart_uploads(Bucket="b3-uploads").get("Uploads", []), [])
 
     # --- addressing, presigning, credentials ------------------------------------------------
 

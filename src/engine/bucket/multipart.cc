@@ -17,10 +17,14 @@ namespace {
 constexpr char kUploadRecord[] = "upload.obj";
 constexpr size_t kUploadIdHexChars = 32;
 
-std::string NewUploadId() {
+// 32 hex digits: the start time (12 digits of milliseconds) and 80 random bits, so that the
+// uploads of one key sort by when they began (ListMultipartUploads' order and paging).
+std::string NewUploadId(int64_t now_ms) {
   thread_local std::mt19937_64 random(std::random_device{}());
   char text[kUploadIdHexChars + 1];
-  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(random()),
+  std::snprintf(text, sizeof(text), "%012llx%04llx%016llx",
+                static_cast<unsigned long long>(now_ms) & 0xFFFFFFFFFFFFull,
+                static_cast<unsigned long long>(random() & 0xFFFF),
                 static_cast<unsigned long long>(random()));
   return text;
 }
@@ -69,14 +73,15 @@ StoreResult<std::string> ObjectStore::CreateMultipartUpload(const std::string& b
     if (!valid) return tl::unexpected(valid.error());
     auto bucket = Find(bucket_name);
     if (!bucket) return tl::unexpected(bucket.error());
-    std::string id = NewUploadId();
+    const int64_t now_ms = clock_->NowMs();
+    std::string id = NewUploadId(now_ms);
     std::string dir = (*bucket)->uploads_dir() + "/" + id;
     auto status = fs_->CreateDirectories(dir);
     if (!status) return tl::unexpected(status.error());
     ObjectInfo record;
     record.key = key;
     record.metadata = NormalizeMetadata(metadata);
-    record.last_modified_ms = clock_->NowMs();
+    record.last_modified_ms = now_ms;
     auto staged = StagedFile::Create(fs_, dir, false);
     if (!staged) status = tl::unexpected(staged.error());
     if (status) status = (*staged)->Seal(record);

@@ -8,7 +8,7 @@
 // inline and stream it from the page cache; every other operation runs on the work pool.
 //
 // Operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
-// ListObjects (v1), ListObjectsV2, ListMultipartUploads (prefix filter, not paged),
+// ListObjects (v1), ListObjectsV2, ListMultipartUploads (paged, with prefix and delimiter),
 // DeleteObjects, PutObject, CopyObject, GetObject, HeadObject, DeleteObject, and multipart
 // upload (Create, UploadPart, Complete, Abort, ListParts). Anything else is 501 NotImplemented.
 //

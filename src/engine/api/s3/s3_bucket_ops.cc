@@ -177,27 +177,92 @@ HttpResponse S3Api::ListObjects(Call& call, bool v2) {
   return XmlResponse(200, std::move(body), call.request_id);
 }
 
+// S3's paging: uploads sorted by key, then by when they began (upload IDs begin with the time,
+// so that is also their order as text); key-marker alone resumes after that key, with
+// upload-id-marker after that upload of it. A delimiter groups keys into CommonPrefixes,
+// which count against max-uploads like uploads do.
 HttpResponse S3Api::ListMultipartUploads(Call& call) {
-  auto uploads = store_.ListMultipartUploads(call.route.bucket);
+  const S3Request& route = call.route;
+  std::optional<int64_t> max_uploads = route.NonNegativeParam("max-uploads", 1000);
+  if (!max_uploads) {
+    return RequestError(call, {"InvalidArgument",
+                               "Provided max-uploads not an integer or within integer range", 400});
+  }
+  *max_uploads = std::min<int64_t>(*max_uploads, 1000);
+  auto encoding = route.Param("encoding-type");
+  if (encoding && *encoding != "url") {
+    return RequestError(call,
+                        {"InvalidArgument", "Invalid Encoding Method specified in Request", 400});
+  }
+  const bool url = encoding.has_value();
+  const std::string prefix(route.Param("prefix").value_or(""));
+  const std::string delimiter(route.Param("delimiter").value_or(""));
+  const std::string key_marker(route.Param("key-marker").value_or(""));
+  // Without a key-marker, S3 ignores upload-id-marker.
+  const std::string upload_marker(
+      key_marker.empty() ? "" : route.Param("upload-id-marker").value_or(""));
+  auto uploads = store_.ListMultipartUploads(route.bucket);
   if (!uploads) return StoreError(call, uploads.error());
-  std::string prefix(call.route.Param("prefix").value_or(""));
+
+  std::vector<const UploadInfo*> listed;
+  std::vector<std::string> common_prefixes;
+  std::string next_key, next_upload;
+  bool truncated = false;
+  for (const UploadInfo& upload : *uploads) {
+    const std::string& key = upload.key;
+    if (key.compare(0, prefix.size(), prefix) != 0) continue;
+    if (key < key_marker) continue;
+    if (key == key_marker && (upload_marker.empty() || upload.upload_id <= upload_marker)) continue;
+    std::string group;
+    if (size_t at = delimiter.empty() ? std::string::npos : key.find(delimiter, prefix.size());
+        at != std::string::npos) {
+      group = key.substr(0, at + delimiter.size());
+      // Already listed on this page, or it was the marker (the last page ended on it).
+      if ((!common_prefixes.empty() && common_prefixes.back() == group) || group == key_marker) {
+        continue;
+      }
+    }
+    if (static_cast<int64_t>(listed.size() + common_prefixes.size()) == *max_uploads) {
+      truncated = *max_uploads > 0;
+      break;
+    }
+    if (group.empty()) {
+      listed.push_back(&upload);
+      next_key = key;
+      next_upload = upload.upload_id;
+    } else {
+      common_prefixes.push_back(group);
+      next_key = group;
+      next_upload.clear();
+    }
+  }
+
   std::string body;
   XmlWriter xml(body);
   xml.Declaration().Open("ListMultipartUploadsResult", kS3Namespace);
-  xml.Element("Bucket", call.route.bucket)
-      .Element("KeyMarker", "")
-      .Element("UploadIdMarker", "")
-      .Element("Prefix", prefix)
-      .Element("MaxUploads", 10000)
-      .Element("IsTruncated", false);
-  for (const UploadInfo& upload : *uploads) {
-    if (upload.key.compare(0, prefix.size(), prefix) != 0) continue;
-    xml.Open("Upload").Element("Key", upload.key).Element("UploadId", upload.upload_id);
+  xml.Element("Bucket", route.bucket)
+      .Element("KeyMarker", Listed(key_marker, url))
+      .Element("UploadIdMarker", upload_marker);
+  if (truncated) {
+    xml.Element("NextKeyMarker", Listed(next_key, url)).Element("NextUploadIdMarker", next_upload);
+  }
+  if (!delimiter.empty()) xml.Element("Delimiter", Listed(delimiter, url));
+  xml.Element("Prefix", Listed(prefix, url))
+      .Element("MaxUploads", *max_uploads)
+      .Element("IsTruncated", truncated);
+  if (url) xml.Element("EncodingType", "url");
+  for (const UploadInfo* upload : listed) {
+    xml.Open("Upload")
+        .Element("Key", Listed(upload->key, url))
+        .Element("UploadId", upload->upload_id);
     WriteOwner(xml, "Initiator");
     WriteOwner(xml);
     xml.Element("StorageClass", "STANDARD")
-        .Element("Initiated", FormatIso8601Ms(upload.initiated_ms))
+        .Element("Initiated", FormatIso8601Ms(upload->initiated_ms))
         .Close();
+  }
+  for (const std::string& group : common_prefixes) {
+    xml.Open("CommonPrefixes").Element("Prefix", Listed(group, url)).Close();
   }
   xml.Close();
   return XmlResponse(200, std::move(body), call.request_id);

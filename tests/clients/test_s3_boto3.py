@@ -704,7 +704,11 @@ class Md5Hashing(unittest.TestCase):
     def test_lanes(self):
         values = self.check_mode("lanes")
         uploads = len(self.SIZES) * 2 + 5  # the puts and the five parts; not the refused one
-        self.assertGreaterEqual(metric(values, "streamform_s3_md5_streams_total"), uploads)
+        # Every upload went through the hasher: in the lanes, or (when it finished before a
+        # lane was free, which a loaded machine can cause) on its own commit thread.
+        hashed = (metric(values, "streamform_s3_md5_streams_total") +
+                  metric(values, "streamform_s3_md5_overflow_streams_total"))
+        self.assertGreaterEqual(hashed, uploads)
         self.assertGreater(metric(values, "streamform_s3_md5_rounds_total"), 0)
         blocks = metric(values, "streamform_s3_md5_lane_blocks_total")
         self.assertGreaterEqual(blocks, metric(values, "streamform_s3_md5_round_blocks_total"))

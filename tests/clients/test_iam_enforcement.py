@@ -287,5 +287,42 @@ class Enforcement(unittest.TestCase):
         self.client_error("AccessDeniedException", 403, lam.delete_function, FunctionName="callable")
 
 
+    # --- EventBridge --------------------------------------------------------------------------
+
+    def test_eventbridge_allows_what_the_role_allows(self):
+        rules = f"arn:aws:events:us-east-1:{ACCOUNT}:rule/"
+        _, client = self.session("scheduler", {"rules": allow(
+            ["events:PutRule", "events:DescribeRule", "events:PutTargets", "events:ListTargetsByRule",
+             "events:TagResource", "events:ListTagsForResource"], rules + "nightly-*")})
+        events = client("events")
+        arn = events.put_rule(Name="nightly-export", ScheduleExpression="rate(1 day)")["RuleArn"]
+        self.assertEqual(arn, rules + "nightly-export")
+        self.assertEqual(events.describe_rule(Name="nightly-export")["State"], "ENABLED")
+        events.tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "data"}])
+        self.assertEqual(events.list_tags_for_resource(ResourceARN=arn)["Tags"],
+                         [{"Key": "team", "Value": "data"}])
+        # Another rule, the operations the policy leaves out, and listing all rules: refused,
+        # with nothing done.
+        message = self.client_error("AccessDeniedException", 400, events.put_rule, Name="hourly",
+                                    ScheduleExpression="rate(1 hour)")
+        self.assertEqual(message, denial("scheduler", "tester", "events:PutRule", rules + "hourly"))
+        message = self.client_error("AccessDeniedException", 400, events.delete_rule, Name="nightly-export")
+        self.assertEqual(message, denial("scheduler", "tester", "events:DeleteRule", rules + "nightly-export"))
+        self.client_error("AccessDeniedException", 400, events.disable_rule, Name="nightly-export")
+        message = self.client_error("AccessDeniedException", 400, events.list_rules)
+        self.assertEqual(message, denial("scheduler", "tester", "events:ListRules", rules + "*"))
+        self.client_error("AccessDeniedException", 400, events.untag_resource, ResourceARN=arn,
+                          TagKeys=["team"])
+        admin = self.engine.client("events")
+        self.addCleanup(admin.close)
+        names = [r["Name"] for r in admin.list_rules()["Rules"]]
+        self.assertIn("nightly-export", names)
+        self.assertNotIn("hourly", names)
+        self.assertEqual(admin.describe_rule(Name="nightly-export")["State"], "ENABLED")
+        admin.delete_rule(Name="nightly-export")
+        # "events:*" on "*" grants everything, ListRules included.
+        _, client = self.session("events-admin", {"all": allow("events:*", "*")})
+        self.assertIn("Rules", client("events").list_rules())
+
 if __name__ == "__main__":
     unittest.main()

@@ -32,4 +32,12 @@ std::string DenialMessage(const Principal& principal, std::string_view action,
   return message;
 }
 
+std::optional<ApiError> AccessDenied(const Principal& principal, std::string_view action,
+                                     std::string_view resource, int status) {
+  Decision decision = Authorize(principal, action, resource);
+  if (decision == Decision::kAllow) return std::nullopt;
+  return ApiError{"AccessDeniedException", DenialMessage(principal, action, resource, decision),
+                  status};
+}
+
 }  // namespace sf::engine::iam

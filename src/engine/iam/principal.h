@@ -11,9 +11,11 @@
 // Cheap to copy (two shared pointers); thread-safe.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "engine/api_error.h"
 #include "engine/iam/policy_evaluation.h"
 #include "engine/iam/role.h"
 
@@ -38,5 +40,10 @@ Decision Authorize(const Principal& principal, std::string_view action, std::str
 std::string DenialMessage(const Principal& principal, std::string_view action,
                           std::string_view resource, Decision decision,
                           bool quote_resource = false);
+
+// For the JSON APIs (Kinesis, Firehose, EventBridge: 400; Lambda: 403): nullopt when
+// `principal` may do `action` on `resource`, else AccessDeniedException with DenialMessage.
+std::optional<ApiError> AccessDenied(const Principal& principal, std::string_view action,
+                                     std::string_view resource, int status = 400);
 
 }  // namespace sf::engine::iam

@@ -330,9 +330,11 @@ void Engine::Route(HttpRequest&& request, Respond respond) {
                                std::move(*principal));
     }
     if (value.substr(0, events::kTargetPrefix.size()) == events::kTargetPrefix) {
-      if (auto refused = Authenticate(request, "events")) return respond(std::move(*refused));
+      auto principal = Identify(request, "events");
+      if (!principal) return respond(events::EventsApi::ErrorResponse(principal.error()));
       std::string operation(value.substr(events::kTargetPrefix.size()));
-      return events_->Handle(std::move(operation), std::move(request), std::move(respond));
+      return events_->Handle(std::move(operation), std::move(request), std::move(respond),
+                             std::move(*principal));
     }
     respond(
         JsonError(400, "UnknownOperationException", "Unknown X-Amz-Target " + std::string(value)));

@@ -75,10 +75,7 @@ std::optional<ApiError> Engine::AuthorizeLambda(const HttpRequest& request,
     resource = function::FunctionArn(options_.region, options_.account, function);
   }
   std::string action = LambdaAction(call->operation);
-  iam::Decision decision = iam::Authorize(principal, action, resource);
-  if (decision == iam::Decision::kAllow) return std::nullopt;
-  return ApiError{"AccessDeniedException",
-                  iam::DenialMessage(principal, action, resource, decision), 403};
+  return iam::AccessDenied(principal, action, resource, 403);
 }
 
 ApiResult<std::shared_ptr<const iam::Session>> Engine::LambdaSession(

@@ -38,15 +38,18 @@ HttpResponse EventsApi::ErrorResponse(const ApiError& error) {
   return response;
 }
 
-void EventsApi::Handle(std::string operation, HttpRequest&& request, Respond respond) {
+void EventsApi::Handle(std::string operation, HttpRequest&& request, Respond respond,
+                       iam::Principal principal) {
   auto shared = std::make_shared<HttpRequest>(std::move(request));
-  pool_.Submit([this, operation = std::move(operation), shared, respond = std::move(respond)] {
-    auto body = Dispatch(operation, shared->body);
+  pool_.Submit([this, operation = std::move(operation), shared, respond = std::move(respond),
+                principal = std::move(principal)] {
+    auto body = Dispatch(operation, shared->body, principal);
     respond(body ? Json(200, std::move(*body)) : ErrorResponse(body.error()));
   });
 }
 
-ApiResult<std::string> EventsApi::Dispatch(std::string_view operation, std::string_view body) {
+ApiResult<std::string> EventsApi::Dispatch(std::string_view operation, std::string_view body,
+                                           const iam::Principal& principal) {
   static const std::unordered_map<std::string_view, Operation> kOperations = {
       {"PutRule", &EventsApi::PutRule},
       {"DescribeRule", &EventsApi::DescribeRule},
@@ -68,7 +71,32 @@ ApiResult<std::string> EventsApi::Dispatch(std::string_view operation, std::stri
   }
   auto request = JsonRequest::Parse(body);
   if (!request) return tl::unexpected(request.error());
+  if (!principal.administrator()) {
+    if (auto denied = Authorize(operation, **request, principal)) return tl::unexpected(*denied);
+  }
   return (this->*(it->second))(**request);
+}
+
+std::optional<ApiError> EventsApi::Authorize(std::string_view operation, JsonRequest& request,
+                                             const iam::Principal& principal) const {
+  std::string resource;
+  if (operation == "ListRules") {
+    resource = rules_.Arn("*");
+  } else if (operation == "TagResource" || operation == "UntagResource" ||
+             operation == "ListTagsForResource") {
+    if (auto arn = request.String("ResourceARN")) resource = std::string(*arn);
+  } else {
+    std::string_view member = operation == "PutTargets" || operation == "RemoveTargets" ||
+                                      operation == "ListTargetsByRule"
+                                  ? "Rule"
+                                  : "Name";
+    if (auto name = request.String(member); name && !name->empty()) {
+      resource = rules_.Arn(std::string(*name));
+    }
+  }
+  if (resource.empty()) return std::nullopt;  // the operation refuses it: nothing is done
+  std::string action = "events:" + std::string(operation);
+  return iam::AccessDenied(principal, action, resource);
 }
 
 std::string EventsApi::RuleName(JsonRequest& request, std::string_view member) {

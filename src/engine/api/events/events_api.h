@@ -19,15 +19,23 @@
 // EventPattern is validated as a JSON object and stored, but never matched: the engine has no
 // event bus that events are put on (no PutEvents), so only scheduled rules fire.
 //
+// Authorization: a role session is held to its policies for events:<Operation> on the rule's
+// ARN (arn:aws:events:<region>:<account>:rule/<name>; a TagResource's ResourceARN as given),
+// ListRules on arn:aws:events:<region>:<account>:rule/*; a refusal is 400
+// AccessDeniedException with IAM's sentence. A request too malformed to name its rule is not
+// authorized: the operation refuses it and does nothing.
+//
 // Threading: Handle runs on an I/O thread and returns at once; the operation runs on the work
 // pool (the store commits to SQLite). Thread-safe; the store and the pool must outlive it.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "base/work_pool.h"
 #include "engine/api/json_request.h"
+#include "engine/iam/principal.h"
 #include "engine/schedule/rule_store.h"
 #include "engine/server/http_server.h"
 
@@ -40,16 +48,21 @@ class EventsApi {
   EventsApi(schedule::RuleStore& rules, WorkPool& pool, std::string region, std::string account)
       : rules_(rules), pool_(pool), region_(std::move(region)), account_(std::move(account)) {}
 
-  // `operation` is the part of X-Amz-Target after kTargetPrefix; `request` is authenticated for
-  // service "events".
-  void Handle(std::string operation, HttpRequest&& request, Respond respond);
+  // `operation` is the part of X-Amz-Target after kTargetPrefix; `principal` signed `request`
+  // (for service "events").
+  void Handle(std::string operation, HttpRequest&& request, Respond respond,
+              iam::Principal principal);
 
   static HttpResponse ErrorResponse(const ApiError& error);
 
  private:
   using Operation = ApiResult<std::string> (EventsApi::*)(JsonRequest&);
 
-  ApiResult<std::string> Dispatch(std::string_view operation, std::string_view body);
+  ApiResult<std::string> Dispatch(std::string_view operation, std::string_view body,
+                                  const iam::Principal& principal);
+  // nullopt when `principal` may perform `operation` as `request` asks; else the refusal.
+  std::optional<ApiError> Authorize(std::string_view operation, JsonRequest& request,
+                                    const iam::Principal& principal) const;
   // events_rules_api.cc
   ApiResult<std::string> PutRule(JsonRequest& request);
   ApiResult<std::string> DescribeRule(JsonRequest& request);

@@ -56,10 +56,7 @@ std::optional<ApiError> FirehoseApi::Authorize(std::string_view operation, JsonR
   }
   if (resource.empty()) return std::nullopt;  // the operation refuses it: nothing is done
   std::string action = "firehose:" + std::string(operation);
-  iam::Decision decision = iam::Authorize(principal, action, resource);
-  if (decision == iam::Decision::kAllow) return std::nullopt;
-  return ApiError{"AccessDeniedException",
-                  iam::DenialMessage(principal, action, resource, decision), 400};
+  return iam::AccessDenied(principal, action, resource);
 }
 
 std::string FirehoseApi::StreamName(JsonRequest& request) {

@@ -39,10 +39,7 @@ std::optional<ApiError> KinesisApi::Authorize(std::string_view operation, JsonRe
   }
   if (resource.empty()) return std::nullopt;  // the operation refuses it: nothing is done
   std::string action = "kinesis:" + std::string(operation);
-  iam::Decision decision = iam::Authorize(principal, action, resource);
-  if (decision == iam::Decision::kAllow) return std::nullopt;
-  return ApiError{"AccessDeniedException",
-                  iam::DenialMessage(principal, action, resource, decision), 400};
+  return iam::AccessDenied(principal, action, resource);
 }
 
 }  // namespace sf::engine

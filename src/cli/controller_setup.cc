@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/views/diagnostics_view.h"
@@ -33,6 +34,22 @@ bool EngineAnswers(const std::string& endpoint) {
   client::HttpClient http;
   auto reply = http.Get(endpoint + "/health", 2000);
   return reply && reply->status == 200;
+}
+
+// The region and account the engine serves (its /health), where the stage's resources live.
+// Empty when it does not answer: the session's first read then reports that.
+void ReadEngineIdentity(const std::string& endpoint, controller::Target& target) {
+  client::HttpClient http;
+  auto reply = http.Get(endpoint + "/health", 2000);
+  if (!reply || reply->status != 200) return;
+  auto health = nlohmann::json::parse(reply->body, nullptr, false);
+  if (!health.is_object()) return;
+  auto text = [&health](const char* name) {
+    auto it = health.find(name);
+    return it != health.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  target.region = text("region");
+  target.account = text("account");
 }
 
 void NotRunning(Context& context, const std::string& endpoint, const EngineFlags& flags) {
@@ -93,6 +110,7 @@ std::unique_ptr<ControllerSetup> SetUpController(Context& context, const EngineF
       context.options.stage.empty() ? setup->workspace.stacks.stage : context.options.stage;
   setup->target.stage = project.FindStage(stage);
   setup->target.endpoint = {access->endpoint, access->credentials, access->region};
+  ReadEngineIdentity(access->endpoint, setup->target);
   setup->target.providers = &setup->providers;
   setup->target.version = std::string(kVersion) + " (" + kGitSha + ")";
   setup->target.owner = Owner();

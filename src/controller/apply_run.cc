@@ -64,7 +64,7 @@ Status CompleteRecord(stackapi::StackRecord& record, const Target& target,
   auto records = state.records;
   records[record.name] = record;
   Diagnostics diagnostics;
-  StackSet set = ResolveApplied(project, *target.stage, records, state.exports, diagnostics);
+  StackSet set = ResolveApplied(target, records, state.exports, diagnostics);
   const ResolvedStack* resolved = set.FindStack(change.name);
   if (resolved == nullptr) return Fail(ErrorCode::kInternal, "stack " + change.name + " vanished");
   nlohmann::json parameters = nlohmann::json::object();
@@ -135,7 +135,7 @@ apply::ApplyHooks Hooks(StageSession& session, const plan::StackChange& change,
     records[change.stack_name] = now;
     Diagnostics diagnostics;
     StackSet set =
-        ResolveApplied(*target.project, *target.stage, records, state.exports, diagnostics,
+        ResolveApplied(target, records, state.exports, diagnostics,
                        [&artifacts](const std::string& dir) { return artifacts.Code(dir); });
     const ResolvedStack* stack = set.FindStack(change.name);
     if (stack == nullptr) return Fail(ErrorCode::kInternal, "stack " + change.name + " vanished");

@@ -189,6 +189,8 @@ ControllerResult<plan::PlanResult> StageSession::Plan(bool destroy, Diagnostics&
   input.providers = target_.providers;
   input.destroy = destroy;
   input.code_artifact = [this](const std::string& dir) { return artifacts_.Code(dir); };
+  input.target_region = target_.region;
+  input.target_account = target_.account;
   plan::PlanResult result = plan::Plan(input, diagnostics);
   // "<code dir>: <text>", the directory shown relative to the current one when it is inside.
   auto located = [](const std::string& line) -> std::pair<SourceLocation, std::string> {

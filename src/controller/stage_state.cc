@@ -36,12 +36,15 @@ state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
 }
 
 StackSetOptions ResolutionHooks(
-    const Project& project, const Stage& stage,
-    const std::map<std::string, stackapi::StackRecord>& records,
+    const Target& target, const std::map<std::string, stackapi::StackRecord>& records,
     const std::vector<stackapi::ExportEntry>& exports,
     std::function<std::optional<Value>(const std::string&)> code_artifact) {
+  const Project& project = *target.project;
+  const Stage& stage = *target.stage;
   StackSetOptions options;
   options.code_artifact = std::move(code_artifact);
+  options.target_region = target.region;
+  options.target_account = target.account;
   std::map<std::string, const stackapi::StackRecord*> by_stack;  // project stack name -> record
   for (const auto& entry : project.stacks) {
     auto it = records.find(project.StackName(stage, entry.name));
@@ -68,13 +71,13 @@ StackSetOptions ResolutionHooks(
   return options;
 }
 
-StackSet ResolveApplied(const Project& project, const Stage& stage,
+StackSet ResolveApplied(const Target& target,
                         const std::map<std::string, stackapi::StackRecord>& records,
                         const std::vector<stackapi::ExportEntry>& exports, Diagnostics& diagnostics,
                         std::function<std::optional<Value>(const std::string&)> code_artifact) {
-  return BuildProjectStackSet(
-      project, stage, ResolutionHooks(project, stage, records, exports, std::move(code_artifact)),
-      diagnostics);
+  return BuildProjectStackSet(*target.project, *target.stage,
+                              ResolutionHooks(target, records, exports, std::move(code_artifact)),
+                              diagnostics);
 }
 
 }  // namespace sf::controller

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "controller/target.h"
 #include "project/project_file.h"
 #include "project/stack_set.h"
 #include "stackapi/stack_record.h"
@@ -29,18 +30,18 @@ struct StageState {
 state::StateResult<StageState> FetchStageState(state::StackStateClient& client,
                                                const Project& project, const Stage& stage);
 
-// Resolution hooks over applied state: Ref/GetAtt of a resource in `records` (keyed by stack
-// name) give its recorded physical id and attributes; imports nothing in the set exports come
-// from `exports`. The maps must outlive the returned options.
+// Resolution hooks over applied state on `target`'s engine: Ref/GetAtt of a resource in
+// `records` (keyed by stack name) give its recorded physical id and attributes; imports nothing
+// in the set exports come from `exports`; AWS::Region and AWS::AccountId are the engine's. The
+// maps must outlive the returned options.
 StackSetOptions ResolutionHooks(
-    const Project& project, const Stage& stage,
-    const std::map<std::string, stackapi::StackRecord>& records,
+    const Target& target, const std::map<std::string, stackapi::StackRecord>& records,
     const std::vector<stackapi::ExportEntry>& exports,
     std::function<std::optional<Value>(const std::string&)> code_artifact = {});
 
 // The project's stacks for the stage resolved with those hooks.
 // `code_artifact` packages SAM functions' local code as the plan did (CodeArtifacts::Code).
-StackSet ResolveApplied(const Project& project, const Stage& stage,
+StackSet ResolveApplied(const Target& target,
                         const std::map<std::string, stackapi::StackRecord>& records,
                         const std::vector<stackapi::ExportEntry>& exports, Diagnostics& diagnostics,
                         std::function<std::optional<Value>(const std::string&)> code_artifact = {});

@@ -15,6 +15,10 @@ struct Target {
   const Project* project = nullptr;
   const Stage* stage = nullptr;
   state::EngineEndpoint endpoint;
+  // The engine's region and account: where the stage's resources live, so what AWS::Region
+  // and AWS::AccountId resolve to (StackSetOptions::target_region). Empty: the stage's.
+  std::string region;
+  std::string account;
   provider::ProviderRegistry* providers = nullptr;
   std::string version;  // "0.6.0 (abc1234)", for saved plans
   std::string owner;    // "user@host pid 123" (+ CI job id), for locks

@@ -226,6 +226,8 @@ class Planner {
       return std::nullopt;
     };
     hooks.code_artifact = in_.code_artifact;
+    hooks.target_region = in_.target_region;
+    hooks.target_account = in_.target_account;
     return hooks;
   }
 

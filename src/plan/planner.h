@@ -40,6 +40,9 @@ struct PlanInput {
   bool destroy = false;  // plan the removal of every resource in scope instead
   // Packages a SAM function's local CodeUri (StackSetOptions::code_artifact); may be empty.
   std::function<std::optional<Value>(const std::string& code_dir)> code_artifact;
+  // The engine's region and account (StackSetOptions::target_region); empty: the stage's.
+  std::string target_region;
+  std::string target_account;
 };
 
 struct PlanResult {

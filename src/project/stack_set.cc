@@ -575,8 +575,12 @@ StackSet BuildProjectStackSet(const Project& project, const Stage& stage,
   options.external_export = hooks.external_export;
   options.code_artifact = hooks.code_artifact;
   options.stage = stage.name;
-  options.region = stage.region.empty() ? project.default_region : stage.region;
-  options.account = stage.account.empty() ? project.default_account : stage.account;
+  options.region = !hooks.target_region.empty() ? hooks.target_region
+                   : stage.region.empty()       ? project.default_region
+                                                : stage.region;
+  options.account = !hooks.target_account.empty() ? hooks.target_account
+                    : stage.account.empty()       ? project.default_account
+                                                  : stage.account;
   options.project_mode = true;
   std::vector<StackSource> sources;
   for (const auto& entry : project.stacks) {

@@ -101,6 +101,11 @@ struct StackSetOptions {
   // replaces the placeholder the SAM transform leaves. nullopt, or no hook: the placeholder
   // stays (validate). An error is reported by the hook's owner, not here.
   std::function<std::optional<Value>(const std::string& code_dir)> code_artifact;
+  // Where the resources live when that is not the stage's own account: plan and apply against
+  // the engine set the engine's region and account, so that AWS::Region and AWS::AccountId
+  // (and the ARNs templates build from them) name what the engine has. Empty: the stage's.
+  std::string target_region;
+  std::string target_account;
 };
 
 StackSet BuildStackSet(const std::vector<StackSource>& sources, const StackSetOptions& options,
@@ -108,8 +113,9 @@ StackSet BuildStackSet(const std::vector<StackSource>& sources, const StackSetOp
 
 // The project's stacks for `stage`.
 StackSet BuildProjectStackSet(const Project& project, const Stage& stage, Diagnostics& diagnostics);
-// The same, resolved with the hooks of `hooks` (`known`, `external_export`); its other members
-// are ignored: stage, region, account and project mode come from the project.
+// The same, resolved with the hooks of `hooks` (`known`, `external_export`, `code_artifact`)
+// and its target region and account; its other members are ignored: stage, region, account
+// and project mode come from the project.
 StackSet BuildProjectStackSet(const Project& project, const Stage& stage,
                               const StackSetOptions& hooks, Diagnostics& diagnostics);
 

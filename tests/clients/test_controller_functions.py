@@ -277,5 +277,94 @@ class FunctionsFromGitRefs(unittest.TestCase):
         self.assertIn("is not inside a git repository", planned.stderr)
 
 
+
+# A project for AWS account 123456789012 in eu-west-1, deployed to the engine (000000000000,
+# us-east-1): the role's policy names the stream by an ARN built from AWS::Region and
+# AWS::AccountId, as templates written for AWS do. Against the engine those must be the
+# engine's, or the handler's put_record is refused.
+PSEUDO_PROJECT = """\
+project: pseudo
+defaults: {stage: dev, region: eu-west-1, account: "123456789012"}
+stacks:
+  - {name: app, template: app.yaml}
+stages:
+  dev: {}
+"""
+
+PSEUDO_TEMPLATE = """\
+Resources:
+  Orders:
+    Type: AWS::Kinesis::Stream
+    Properties: {Name: pseudo-dev-orders, ShardCount: 1}
+  WriterRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: put
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: kinesis:PutRecord
+                Resource: !Sub "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${Orders}"
+  Writer:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: pseudo-dev-writer
+      Runtime: python3.11
+      Handler: index.handler
+      Timeout: 20
+      Role: !GetAtt WriterRole.Arn
+      Environment:
+        Variables: {STREAM: !Ref Orders}
+      Code:
+        ZipFile: |
+          import os
+          import boto3
+          def handler(event, context):
+              put = boto3.client("kinesis").put_record(StreamName=os.environ["STREAM"], Data=b"x",
+                                                       PartitionKey="k")
+              return {"shard": put["ShardId"]}
+Outputs:
+  Where:
+    Value: !Sub "${AWS::Region}/${AWS::AccountId}"
+"""
+
+
+class PseudoParametersOnTheEngine(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.engine, cls.lam, cls.project = open_project(cls, "sf-pseudo-", PSEUDO_PROJECT, PSEUDO_TEMPLATE)
+
+    def sf(self, *args):
+        return subprocess.run([BIN, "--project", self.project, *args, "--data-dir", self.engine.data_dir],
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    def test_region_and_account_are_the_engines(self):
+        plan = self.sf("--output", "json", "plan")
+        self.assertEqual(plan.returncode, 0, plan.stdout + plan.stderr)
+        self.assertIn("arn:aws:kinesis:us-east-1:000000000000:stream/", plan.stdout)
+        self.assertNotIn("123456789012", plan.stdout)
+        applied = self.sf("apply", "--yes")
+        self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
+        response = self.lam.invoke(FunctionName="pseudo-dev-writer", Payload=b"{}")
+        payload = json.loads(response["Payload"].read())
+        self.assertNotIn("FunctionError", response, payload)
+        self.assertEqual(payload, {"shard": "shardId-000000000000"})
+        outputs = self.sf("--output", "json", "outputs")
+        self.assertEqual(outputs.returncode, 0, outputs.stderr)
+        self.assertEqual(json.loads(outputs.stdout)["app"]["Where"]["value"], "us-east-1/000000000000")
+        # Nothing to do afterwards: the plan resolves them the same way again.
+        again = self.sf("plan", "--detailed-exitcode")
+        self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
+        # Offline, validate has no engine: the stage's own region and account.
+        validated = subprocess.run([BIN, "--project", self.project, "validate"], capture_output=True,
+                                   text=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertEqual(validated.returncode, 0, validated.stdout + validated.stderr)
+
 if __name__ == "__main__":
     unittest.main()

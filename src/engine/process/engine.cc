@@ -375,6 +375,8 @@ HttpResponse Engine::Health() const {
       .Member("clock", virtual_clock_ != nullptr ? "virtual" : "real")
       .Member("nowMs", clock_->NowMs())
       .Member("instance", stack_store_->instance())
+      .Member("region", options_.region)
+      .Member("account", options_.account)
       .EndObject();
   return Json(200, std::move(body));
 }

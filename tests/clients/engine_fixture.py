@@ -481,6 +481,17 @@ class Engine:
         finally:
             iam.close()
 
+    def create_delivery_role(self, name="delivery", policy=None):
+        """A role Firehose may assume that may write what `policy` allows (by default, into any
+        of the engine's buckets); an existing one is kept. Returns its ARN."""
+        iam = self.client("iam")
+        try:
+            return iam.get_role(RoleName=name)["Role"]["Arn"]
+        except iam.exceptions.NoSuchEntityException:
+            return self.create_role(name, {"write": policy or WRITE_ANY_BUCKET}, trust=FIREHOSE_TRUST)
+        finally:
+            iam.close()
+
     def assume_role(self, role_arn, session="tester"):
         """sts:AssumeRole with the engine's credentials: the session's (access, secret, token), for
         `client(credentials=...)`."""
@@ -495,6 +506,14 @@ class Engine:
 # A trust policy that lets Lambda assume a role.
 LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+# What Firehose needs of a delivery stream's role: to assume it (as the reference project's
+# DeliveryRole lets it, with the account as sts:ExternalId) and to write the bucket's objects.
+FIREHOSE_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole",
+     "Condition": {"StringEquals": {"sts:ExternalId": "000000000000"}}}]}
+WRITE_ANY_BUCKET = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetBucketLocation"],
+     "Resource": "*"}]}
 # A permissions policy that allows everything (for functions whose tests are not about IAM).
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 

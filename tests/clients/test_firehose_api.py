@@ -1,7 +1,8 @@
 """The Firehose API as boto3 1.26 and Debian's AWS CLI v2 use it against a streamform engine:
 delivery streams (create, describe, list, update the destination, tag, delete), records
 (PutRecord, PutRecordBatch), Firehose's refusals and wording (oversized records, 501 records,
-unknown streams, bad prefixes, sources and compressions the engine does not run), role sessions
+unknown streams, bad prefixes, sources and compressions the engine does not run, roles Firehose
+cannot assume), role sessions
 held to firehose:* policies, and the delivery series in /metrics. Requests are JSON 1.1 with
 X-Amz-Target Firehose_20150804.<Operation>, signed for service "firehose"."""
 import base64
@@ -41,6 +42,7 @@ class FirehoseApi(unittest.TestCase):
         cls.addClassCleanup(cls.firehose.close)
         cls.addClassCleanup(cls.s3.close)
         cls.s3.create_bucket(Bucket="out")
+        cls.engine.create_delivery_role()
 
     def create(self, name, **kwargs):
         kwargs.setdefault("ExtendedS3DestinationConfiguration", destination())
@@ -244,6 +246,36 @@ class FirehoseApi(unittest.TestCase):
         self.assertEqual(message, f"Firehose twice under accountId {ACCOUNT} already exists")
 
     # --- IAM ------------------------------------------------------------------------------------
+
+    def test_roles_firehose_cannot_assume_are_refused(self):
+        def refused(role_arn):
+            return f"Firehose is unable to assume role {role_arn}. Please check the role provided."
+        lambda_only = self.engine.create_role("lambda-only")
+        other_account = self.engine.create_role("other-external-id", trust={
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"},
+                 "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "111111111111"}}}]})
+        for role in (f"arn:aws:iam::{ACCOUNT}:role/nobody", lambda_only, other_account):
+            with self.assertRaises(ClientError) as raised:
+                self.firehose.create_delivery_stream(DeliveryStreamName="unassumable",
+                                                     ExtendedS3DestinationConfiguration=destination(RoleARN=role))
+            error = raised.exception.response["Error"]
+            self.assertEqual((error["Code"], error["Message"]), ("InvalidArgumentException", refused(role)))
+        self.assertNotIn("unassumable", self.firehose.list_delivery_streams()["DeliveryStreamNames"])
+        # An update to such a role is refused too, and changes nothing.
+        self.create("keeps-its-role")
+        described = self.firehose.describe_delivery_stream(DeliveryStreamName="keeps-its-role")
+        description = described["DeliveryStreamDescription"]
+        with self.assertRaises(ClientError) as raised:
+            self.firehose.update_destination(
+                DeliveryStreamName="keeps-its-role", CurrentDeliveryStreamVersionId=description["VersionId"],
+                DestinationId=description["Destinations"][0]["DestinationId"],
+                ExtendedS3DestinationUpdate={"RoleARN": lambda_only})
+        self.assertEqual(raised.exception.response["Error"]["Code"], "InvalidArgumentException")
+        after = self.firehose.describe_delivery_stream(DeliveryStreamName="keeps-its-role")["DeliveryStreamDescription"]
+        self.assertEqual(after["VersionId"], description["VersionId"])
+        self.assertEqual(after["Destinations"][0]["ExtendedS3DestinationDescription"]["RoleARN"],
+                         REFERENCE["RoleARN"])
 
     def test_role_sessions_are_held_to_their_policies(self):
         self.create("allowed")

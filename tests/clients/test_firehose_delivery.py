@@ -1,7 +1,8 @@
 """Delivery into buckets as a Firehose client sees it, on the engine's virtual clock: objects at
 the reference project's keys once the buffering interval passes and as soon as the size limit is
 reached, records concatenated as put, GZIP objects that decompress, a missing bucket (the data
-kept, DeliveryToS3.Success 0, delivered once the bucket exists), acknowledged records surviving
+kept, DeliveryToS3.Success 0, delivered once the bucket exists), a role that may not write the
+bucket (likewise, until its policy allows it), acknowledged records surviving
 SIGKILL, the engine's flush route, and the reference project's forwarding handler
 (stacks/functions/forward_to_delivery/app.py) calling put_record_batch through the engine."""
 import base64
@@ -28,6 +29,7 @@ class DeliveryCase(unittest.TestCase):
         self.engine = engine
         self.firehose = engine.client("firehose")
         self.s3 = engine.client("s3")
+        engine.create_delivery_role()
         self.addCleanup(self.firehose.close)
         self.addCleanup(self.s3.close)
 
@@ -150,6 +152,36 @@ class DeliveryOnAVirtualClock(DeliveryCase):
         self.assertEqual(len(keys), 1, keys)
         self.assertEqual(self.body(keys[0], bucket="later"), b"kept\n")
         self.assertEqual(self.metric("streamform_firehose_delivery_to_s3_success", "patient"), 1)
+
+    def test_a_role_that_may_not_write_keeps_the_data_until_it_may(self):
+        # Firehose may assume the role, but its policy covers another bucket only.
+        only_other = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::other/*"}]}
+        role = self.engine.create_delivery_role("narrow", policy=only_other)
+        self.firehose.create_delivery_stream(
+            DeliveryStreamName="denied", DeliveryStreamType="DirectPut",
+            ExtendedS3DestinationConfiguration={"BucketARN": "arn:aws:s3:::out", "RoleARN": role,
+                                                "Prefix": "denied/"})
+        self.put("denied", [b"kept\n"])
+        self.engine.advance_clock(300_000)
+        self.assertEqual(self.keys(prefix="denied/"), [])
+        self.assertEqual(self.metric("streamform_firehose_delivery_to_s3_success", "denied"), 0)
+        self.assertGreaterEqual(self.metric("streamform_firehose_delivery_to_s3_failures_total", "denied"), 1)
+        self.assertEqual(self.metric("streamform_firehose_buffered_records", "denied"), 1)
+        status, _, body = self.engine.request("POST", "/_streamform/delivery-streams/denied/flush",
+                                              service="streamform")
+        self.assertEqual(status, 503, body)
+        self.assertIn("S3.AccessDenied", json.loads(body)["message"])
+        # Granted: the next retry writes what was kept.
+        iam = self.engine.client("iam")
+        self.addCleanup(iam.close)
+        iam.put_role_policy(RoleName="narrow", PolicyName="write", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::out/denied/*"}]}))
+        self.engine.advance_clock(120_000)
+        keys = self.keys(prefix="denied/")
+        self.assertEqual(len(keys), 1, keys)
+        self.assertEqual(self.body(keys[0]), b"kept\n")
 
     def test_the_engine_routes_tell_and_flush_what_is_buffered(self):
         self.create("held")

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "client/iam_client.h"
 #include "local_engine.h"
 #include "plan/normalize.h"
 #include "provider/local/delivery_stream_provider.h"
@@ -24,6 +25,23 @@ class DeliveryStreamProviderTest : public ::testing::Test {
     auto made = s3.Send("PUT", "/delivered", "", "");
     ASSERT_TRUE(made) << made.error().message;
     ASSERT_EQ(made->status, 200) << made->body;
+    // The role the destinations name, as the reference stack makes it: Firehose may assume it
+    // (the engine refuses a stream whose role it may not) and write the bucket.
+    client::IamClient iam(engine_.endpoint(), engine_.credentials());
+    auto role = iam.Call(
+        "CreateRole", {{"RoleName", "delivery"},
+                       {"AssumeRolePolicyDocument",
+                        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":)"
+                        R"({"Service":"firehose.amazonaws.com"},"Action":"sts:AssumeRole"}]})"}});
+    ASSERT_TRUE(role) << role.error().message;
+    auto policy = iam.Call(
+        "PutRolePolicy",
+        {{"RoleName", "delivery"},
+         {"PolicyName", "write"},
+         {"PolicyDocument",
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject",)"
+          R"("Resource":"arn:aws:s3:::delivered/*"}]})"}});
+    ASSERT_TRUE(policy) << policy.error().message;
   }
 
   // The reference stack's destination, as a template writes it ("60" a string).

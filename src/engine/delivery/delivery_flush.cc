@@ -110,12 +110,13 @@ ApiResult<FlushReport> DeliveryService::FlushNow(const std::string& name) {
 size_t DeliveryService::DeliverStream(StreamState& stream, bool force, FlushReport* report,
                                       std::string* failure) {
   std::vector<Job> jobs;
-  std::string name;
+  std::string name, role_arn;
   int64_t now = options_.clock->NowMs();
   {
     std::lock_guard lock(stream.mu);
     if (stream.deleted) return 0;
     name = stream.definition.name;
+    role_arn = stream.definition.destination.role_arn;
     const SegmentSummary& active = stream.log->active();
     int64_t interval_ms = stream.definition.destination.buffering.interval_s * 1000;
     bool due = force || now >= active.oldest_ms + interval_ms || active.bytes >= stream.max_bytes();
@@ -134,7 +135,7 @@ size_t DeliveryService::DeliverStream(StreamState& stream, bool force, FlushRepo
   }
   size_t written = 0;
   for (const Job& job : jobs) {
-    auto object = WriteObject(job.path, job.intent);
+    auto object = WriteObject(job.path, job.intent, role_arn);
     std::lock_guard lock(stream.mu);
     if (stream.deleted) return written;
     StreamCounters& counters = stream.counters;
@@ -174,9 +175,15 @@ size_t DeliveryService::DeliverStream(StreamState& stream, bool force, FlushRepo
 }
 
 tl::expected<FlushReport, std::string> DeliveryService::WriteObject(const std::string& path,
-                                                                    const std::string& intent) {
+                                                                    const std::string& intent,
+                                                                    const std::string& role_arn) {
   auto target = ParseIntent(intent);
   if (!target) return tl::unexpected(target.error());
+  if (options_.authorize_write) {
+    if (auto denied = options_.authorize_write(role_arn, target->bucket, target->key)) {
+      return tl::unexpected("s3://" + target->bucket + "/" + target->key + ": " + *denied);
+    }
+  }
   auto segment = ReadSegment(path);
   if (!segment) return tl::unexpected(segment.error().message);
   if (segment->dropped_bytes > 0 && options_.logger != nullptr) {

@@ -119,10 +119,15 @@ tl::unexpected<ApiError> DeliveryService::NotFound(const std::string& name) cons
                  "Firehose " + name + " under account " + options_.account + " not found.");
 }
 
+std::optional<ApiError> DeliveryService::Refusal(const S3Destination& destination) const {
+  std::optional<std::string> refused = CheckDestination(destination);
+  if (!refused && options_.check_role) refused = options_.check_role(destination.role_arn);
+  if (!refused) return std::nullopt;
+  return ApiError{"InvalidArgumentException", *refused, 400};
+}
+
 ApiResult<DeliveryStream> DeliveryService::Create(DeliveryStream stream) {
-  if (auto refused = CheckDestination(stream.destination)) {
-    return ApiFail("InvalidArgumentException", *refused);
-  }
+  if (auto refused = Refusal(stream.destination)) return tl::unexpected(*refused);
   std::lock_guard admin(admin_mu_);
   if (Find(stream.name)) {
     return ApiFail("ResourceInUseException", "Firehose " + stream.name + " under accountId " +
@@ -209,9 +214,7 @@ ApiResult<DeliveryStream> DeliveryService::UpdateDestination(const std::string& 
                    "Destination Id " + std::string(destination_id) + " not found");
   }
   if (auto changed = change(updated); !changed) return tl::unexpected(changed.error());
-  if (auto refused = CheckDestination(updated.destination)) {
-    return ApiFail("InvalidArgumentException", *refused);
-  }
+  if (auto refused = Refusal(updated.destination)) return tl::unexpected(*refused);
   ++updated.version;
   updated.updated_ms = options_.clock->NowMs();
   if (auto stored = store_->Put(updated); !stored) return Internal(stored.error());

@@ -43,6 +43,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -72,6 +73,16 @@ struct DeliveryServiceOptions {
   int64_t max_sleep_ms = 1000;
   int64_t retry_initial_ms = 1000;
   int64_t retry_max_ms = 60000;
+  // Whether a stream's role (its destination's RoleARN, as defined when the write happens) lets
+  // Firehose write `key` into `bucket`: nullopt when it does, else why not, as Firehose reports
+  // it ("S3.AccessDenied: ..."). Asked before every object write; a refusal fails the write as a
+  // missing bucket does: the records stay buffered and are retried. Empty: writes are allowed.
+  std::function<std::optional<std::string>(const std::string& role_arn, const std::string& bucket,
+                                           const std::string& key)>
+      authorize_write;
+  // Whether Firehose may assume `role_arn`: nullopt when it may, else Firehose's
+  // InvalidArgumentException message. Asked by Create and UpdateDestination. Empty: any role.
+  std::function<std::optional<std::string>(const std::string& role_arn)> check_role;
 };
 
 // One record of a put: its RecordId, or why it was not taken (ErrorCode, ErrorMessage).
@@ -164,12 +175,16 @@ class DeliveryService {
   std::shared_ptr<StreamState> Find(const std::string& name) const;
   std::string BufferDirectory(const std::string& id) const;
   tl::unexpected<ApiError> NotFound(const std::string& name) const;
+  // Why the engine will not deliver to `destination` (CheckDestination, then check_role).
+  std::optional<ApiError> Refusal(const S3Destination& destination) const;
   // delivery_flush.cc: seals what is due in `stream` (all of it when `force`), then writes its
   // sealed buffers that are due; adds what it wrote to `report`, the first failure to `failure`.
   size_t DeliverStream(StreamState& stream, bool force, FlushReport* report, std::string* failure);
-  // Writes one sealed buffer's object (its records and data bytes); the reason on failure.
+  // Writes one sealed buffer's object (its records and data bytes) as `role_arn` may; the reason
+  // on failure.
   tl::expected<FlushReport, std::string> WriteObject(const std::string& path,
-                                                     const std::string& intent);
+                                                     const std::string& intent,
+                                                     const std::string& role_arn);
   void Loop();
   int64_t SleepMs() const;
   void Wake();

@@ -157,6 +157,13 @@ class Engine {
   // the work pool; the service's thread started once the server serves); the engine's
   // /_streamform/delivery-streams/{name}[/flush] routes; the delivery series in /metrics.
   Status OpenDelivery();
+  // Firehose's use of a delivery stream's role (engine_firehose.cc): whether it may assume it
+  // (its trust policy lets firehose.amazonaws.com, with the account as sts:ExternalId), and
+  // whether the role may s3:PutObject the object. nullopt when allowed, else Firehose's words.
+  std::optional<std::string> FirehoseCannotAssume(const std::string& role_arn) const;
+  std::optional<std::string> FirehoseCannotWrite(const std::string& role_arn,
+                                                 const std::string& bucket,
+                                                 const std::string& key) const;
   static bool IsDeliveryRoute(const HttpRequest& request);
   void HandleDeliveryRoute(HttpRequest&& request, Respond respond);
   void AppendDeliveryMetrics(std::string& out) const;

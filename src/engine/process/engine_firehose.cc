@@ -34,12 +34,62 @@ Status Engine::OpenDelivery() {
   delivery_options.virtual_clock = virtual_clock_ != nullptr;
   delivery_options.objects = objects_.get();
   delivery_options.logger = &logger_;
+  delivery_options.check_role = [this](const std::string& role_arn) {
+    return FirehoseCannotAssume(role_arn);
+  };
+  delivery_options.authorize_write = [this](const std::string& role_arn, const std::string& bucket,
+                                            const std::string& key) {
+    return FirehoseCannotWrite(role_arn, bucket, key);
+  };
   auto service = delivery::DeliveryService::Open(std::move(delivery_options));
   if (!service) return tl::unexpected(service.error());
   delivery_ = std::move(*service);
   firehose_ = std::make_unique<firehose::FirehoseApi>(*delivery_, *blocking_, options_.region,
                                                       options_.account);
   return {};
+}
+
+namespace {
+
+// The role a delivery stream names, when it is one of this engine's roles that Firehose may
+// assume; else nullptr.
+std::shared_ptr<const iam::RoleAccess> FirehoseRole(const iam::RoleStore& roles,
+                                                    const std::string& account,
+                                                    const std::string& role_arn) {
+  auto role = roles.FindRole(role_arn.substr(role_arn.rfind('/') + 1));
+  if (role == nullptr || role->record.arn != role_arn) return nullptr;
+  iam::KeyValues keys = {{"sts:externalid", account}};
+  iam::TrustRequest firehose;
+  firehose.type = "Service";
+  firehose.names = {"firehose.amazonaws.com"};
+  firehose.keys = {&keys, nullptr};
+  return iam::TrustAllows(role->trust, firehose) ? role : nullptr;
+}
+
+}  // namespace
+
+std::optional<std::string> Engine::FirehoseCannotAssume(const std::string& role_arn) const {
+  if (FirehoseRole(*roles_, options_.account, role_arn) != nullptr) return std::nullopt;
+  return "Firehose is unable to assume role " + role_arn + ". Please check the role provided.";
+}
+
+std::optional<std::string> Engine::FirehoseCannotWrite(const std::string& role_arn,
+                                                       const std::string& bucket,
+                                                       const std::string& key) const {
+  auto role = FirehoseRole(*roles_, options_.account, role_arn);
+  if (role != nullptr) {
+    iam::AccessRequest request;
+    request.action = "s3:PutObject";
+    std::string resource = "arn:aws:s3:::" + bucket + "/" + key;
+    request.resource = resource;
+    request.keys = {&role->keys, nullptr};
+    if (iam::Evaluate(role->policies, request) == iam::Decision::kAllow) return std::nullopt;
+  }
+  return "S3.AccessDenied: Access was denied. Ensure that the trust policy for the provided IAM "
+         "role (" +
+         role_arn +
+         ") allows Firehose to assume the role, and the access policy allows s3:PutObject on "
+         "the S3 bucket.";
 }
 
 void Engine::HandleDeliveryRoute(HttpRequest&& request, Respond respond) {

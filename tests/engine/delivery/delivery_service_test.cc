@@ -32,6 +32,19 @@ class DeliveryServiceTest : public ::testing::Test {
     options.clock = &clock_;
     options.virtual_clock = true;
     options.objects = objects_.get();
+    // Role checks as the engine wires them, driven by the test: a role named ".../unassumable"
+    // is refused at definition, and writes are refused while `deny_writes_` says so.
+    options.check_role = [](const std::string& role) -> std::optional<std::string> {
+      if (role.ends_with("/unassumable")) return "Firehose is unable to assume role " + role;
+      return std::nullopt;
+    };
+    options.authorize_write = [this](const std::string& role, const std::string& bucket,
+                                     const std::string& key) -> std::optional<std::string> {
+      ++write_checks_;
+      last_checked_ = role + " " + bucket + " " + key;
+      if (deny_writes_) return std::string("S3.AccessDenied: Access was denied.");
+      return std::nullopt;
+    };
     auto service = DeliveryService::Open(options);
     ASSERT_TRUE(service) << service.error().message;
     service_ = std::move(*service);
@@ -82,6 +95,9 @@ class DeliveryServiceTest : public ::testing::Test {
   VirtualClock clock_{kStart};
   std::unique_ptr<ObjectStore> objects_;
   std::unique_ptr<DeliveryService> service_;
+  bool deny_writes_ = false;
+  int write_checks_ = 0;
+  std::string last_checked_;
 };
 
 TEST_F(DeliveryServiceTest, AnObjectWhenTheIntervalPasses) {
@@ -167,6 +183,42 @@ TEST_F(DeliveryServiceTest, AMissingBucketKeepsTheDataAndRetries) {
   EXPECT_EQ(service_->FlushDue(), 1u);
   EXPECT_TRUE(Metrics("later").last_put_succeeded);
   EXPECT_EQ(Metrics("later").buffered_records, 0u);
+}
+
+TEST_F(DeliveryServiceTest, ARoleThatMayNotWriteKeepsTheDataAndRetries) {
+  DeliveryStream refused = Stream("refused");
+  refused.destination.role_arn = "arn:aws:iam::000000000000:role/unassumable";
+  auto created = service_->Create(refused);
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().type, "InvalidArgumentException");
+  EXPECT_NE(created.error().message.find("unable to assume role"), std::string::npos);
+  ASSERT_TRUE(service_->Create(Stream("denied")));
+  auto update =
+      service_->UpdateDestination("denied", "1", kDestinationId, [](DeliveryStream& stream) {
+        stream.destination.role_arn = "arn:aws:iam::000000000000:role/unassumable";
+        return ApiResult<void>{};
+      });
+  ASSERT_FALSE(update);
+  EXPECT_EQ(update.error().type, "InvalidArgumentException");
+
+  deny_writes_ = true;
+  Put("denied", {"kept\n"});
+  clock_.Advance(60'000);
+  EXPECT_EQ(service_->FlushDue(), 0u);
+  EXPECT_EQ(write_checks_, 1);
+  EXPECT_EQ(last_checked_.rfind("arn:aws:iam::000000000000:role/firehose out delivery/", 0), 0u)
+      << last_checked_;
+  EXPECT_EQ(Metrics("denied").failed_puts, 1u);
+  EXPECT_EQ(Metrics("denied").buffered_records, 1u);
+  EXPECT_TRUE(Keys().empty());
+  auto flushed = service_->FlushNow("denied");
+  ASSERT_FALSE(flushed);
+  EXPECT_NE(flushed.error().message.find("S3.AccessDenied"), std::string::npos);
+  deny_writes_ = false;
+  clock_.Advance(120'000);
+  EXPECT_EQ(service_->FlushDue(), 1u);
+  ASSERT_EQ(Keys().size(), 1u);
+  EXPECT_EQ(Body(Keys()[0]), "kept\n");
 }
 
 TEST_F(DeliveryServiceTest, BufferedRecordsAreReplayedAfterAReopen) {

@@ -52,6 +52,7 @@ std::shared_ptr<Md5Hasher::Stream> Md5Hasher::Open(std::unique_ptr<ReadableFile>
   if (stop_) {
     Complete(*stream, StoreFail(StoreErrorCode::kInternalError, "the MD5 hasher has stopped"));
   } else {
+    stream->held_ = true;
     waiting_.push_back(stream);
     if (idle_) work_.notify_one();
   }
@@ -67,6 +68,20 @@ void Md5Hasher::Complete(Stream& stream, StoreResult<Md5::Digest> result) {
   stream.result_ = std::move(result);
   stream.done_ = true;
   done_.notify_all();
+}
+
+void Md5Hasher::Release(std::shared_ptr<Stream>& slot) {
+  slot->held_ = false;
+  slot.reset();
+  done_.notify_all();
+}
+
+void Md5Hasher::Unqueue(const Stream& stream) {
+  auto queued = std::find_if(waiting_.begin(), waiting_.end(),
+                             [&stream](const auto& other) { return other.get() == &stream; });
+  if (queued == waiting_.end()) return;
+  Release(*queued);
+  waiting_.erase(queued);
 }
 
 bool Md5Hasher::Triggered() const {
@@ -86,11 +101,14 @@ bool Md5Hasher::Triggered() const {
 bool Md5Hasher::PlanRound() {
   for (int i = 0; i < kMd5Lanes; ++i) {
     Lane& lane = lanes_[i];
-    if (lane.stream && lane.stream->cancelled_) lane.stream.reset();
+    if (lane.stream && lane.stream->cancelled_) Release(lane.stream);
     while (!lane.stream && !waiting_.empty()) {
       std::shared_ptr<Stream> next = std::move(waiting_.front());
       waiting_.pop_front();
-      if (next->cancelled_) continue;
+      if (next->cancelled_) {
+        Release(next);
+        continue;
+      }
       next->in_lane_ = true;
       lane.stream = std::move(next);
       states_.Reset(i);
@@ -183,12 +201,12 @@ void Md5Hasher::Run() {
       Stream& stream = *lane.stream;
       if (lane.error) {
         Complete(stream, tl::unexpected(*lane.error));
-        lane.stream.reset();
+        Release(lane.stream);
       } else if (lane.final) {
         stream.hashed_ = lane.total;
         ++stats_.streams;
         Complete(stream, states_.Digest(i));
-        lane.stream.reset();
+        Release(lane.stream);
       } else {
         stream.hashed_ += lane.take;
       }
@@ -198,10 +216,14 @@ void Md5Hasher::Run() {
     return StoreFail(StoreErrorCode::kInternalError, "the MD5 hasher has stopped");
   };
   for (Lane& lane : lanes_) {
-    if (lane.stream) Complete(*lane.stream, stopped());
-    lane.stream.reset();
+    if (!lane.stream) continue;
+    Complete(*lane.stream, stopped());
+    Release(lane.stream);
   }
-  for (auto& stream : waiting_) Complete(*stream, stopped());
+  for (auto& stream : waiting_) {
+    Complete(*stream, stopped());
+    Release(stream);
+  }
   waiting_.clear();
 }
 
@@ -219,9 +241,7 @@ StoreResult<Md5::Digest> Md5Hasher::Stream::Finish(uint64_t total_bytes) {
   if (!in_lane_) {
     // Still queued: 16 other uploads hold the lanes, and may be slow clients that hold them
     // for long. Rather than wait behind them, hash this one here.
-    auto queued = std::find_if(hasher_.waiting_.begin(), hasher_.waiting_.end(),
-                               [this](const auto& other) { return other.get() == this; });
-    if (queued != hasher_.waiting_.end()) hasher_.waiting_.erase(queued);
+    hasher_.Unqueue(*this);  // the source is this thread's now
     lock.unlock();
     auto result = HashWhole(total_bytes);
     lock.lock();
@@ -243,6 +263,7 @@ StoreResult<Md5::Digest> Md5Hasher::Stream::Finish(uint64_t total_bytes) {
 }
 
 StoreResult<Md5::Digest> Md5Hasher::Stream::HashWhole(uint64_t total_bytes) {
+  if (!source_) return StoreFail(StoreErrorCode::kInternalError, "the upload was abandoned");
   Md5 md5;
   std::string buffer(kChunk, '\0');
   for (uint64_t offset = 0; offset < total_bytes;) {
@@ -260,9 +281,14 @@ StoreResult<Md5::Digest> Md5Hasher::Stream::HashWhole(uint64_t total_bytes) {
 }
 
 void Md5Hasher::Stream::Cancel() {
-  std::lock_guard lock(hasher_.mu_);
+  std::unique_lock lock(hasher_.mu_);
   cancelled_ = true;
-  if (hasher_.idle_) hasher_.work_.notify_one();
+  hasher_.Unqueue(*this);
+  if (held_) {  // in a lane: the hasher drops it when it next plans a round
+    if (hasher_.idle_) hasher_.work_.notify_one();
+    hasher_.done_.wait(lock, [this] { return !held_; });
+  }
+  source_.reset();
 }
 
 }  // namespace sf::engine

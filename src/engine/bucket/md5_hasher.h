@@ -78,6 +78,11 @@ class Md5Hasher {
   bool PlanRound();
   void RunRound();
   void Complete(Stream& stream, StoreResult<Md5::Digest> result);  // under mu_
+  // Under mu_: the hasher lets go of the stream in `slot` (a lane's, or one taken from the
+  // queue) and resets it; a Cancel waiting for that wakes.
+  void Release(std::shared_ptr<Stream>& slot);
+  // Under mu_: takes `stream` out of the queue (and releases it) if it is still there.
+  void Unqueue(const Stream& stream);
 
   const Md5CompressFn lanes_compress_;
   const Md5CompressFn single_compress_;
@@ -101,7 +106,9 @@ class Md5Hasher::Stream {
   // got a lane (16 others hold them) is hashed on the calling thread instead of waiting. An
   // error when reading the file back failed, or the hasher stopped.
   StoreResult<Md5::Digest> Finish(uint64_t total_bytes);
-  // The stream is abandoned (its file is being removed); the hasher drops it. Idempotent.
+  // The stream is abandoned (its file is about to be removed). Waits until the hasher has let
+  // go of it (at most the round in progress), then closes the stream's descriptor, so that
+  // removing the file gives its space back at once. Idempotent.
   void Cancel();
 
   Stream(Md5Hasher& hasher, std::unique_ptr<ReadableFile> source)
@@ -113,12 +120,14 @@ class Md5Hasher::Stream {
   StoreResult<Md5::Digest> HashWhole(uint64_t total_bytes);
 
   Md5Hasher& hasher_;
-  const std::unique_ptr<ReadableFile> source_;  // read by the hasher thread only
+  // Read by the hasher thread while held_, by the finisher for a queued stream; closed by Cancel.
+  std::unique_ptr<ReadableFile> source_;
   // Guarded by hasher_.mu_:
   uint64_t written_ = 0;
   bool finishing_ = false;  // written_ is the total
   bool cancelled_ = false;
   bool in_lane_ = false;  // taken from the queue into a lane (then the hasher finishes it)
+  bool held_ = false;     // queued or in a lane: the hasher may read source_
   bool done_ = false;
   StoreResult<Md5::Digest> result_;
   uint64_t hashed_ = 0;  // whole blocks compressed so far, in bytes

@@ -78,6 +78,15 @@ Decision Evaluate(const std::vector<const PolicyDocument*>& policies,
   return allowed ? Decision::kAllow : Decision::kImplicitDeny;
 }
 
+bool ServiceMayAssume(const PolicyDocument& trust, std::string_view service,
+                      const KeyValues* keys) {
+  TrustRequest request;
+  request.type = "Service";
+  request.names = {std::string(service)};
+  request.keys = {keys, nullptr};
+  return TrustAllows(trust, request);
+}
+
 bool TrustAllows(const PolicyDocument& trust, const TrustRequest& request) {
   bool allowed = false;
   for (const Statement& statement : trust.statements) {

@@ -61,4 +61,9 @@ struct TrustRequest {
 // same rules, with Principal / NotPrincipal in place of Resource.
 bool TrustAllows(const PolicyDocument& trust, const TrustRequest& request);
 
+// Whether `trust` lets AWS service `service` ("lambda.amazonaws.com") assume the role, with
+// the condition keys the service passes (`keys`: Firehose passes sts:ExternalId; may be null).
+bool ServiceMayAssume(const PolicyDocument& trust, std::string_view service,
+                      const KeyValues* keys = nullptr);
+
 }  // namespace sf::engine::iam

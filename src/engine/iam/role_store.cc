@@ -239,6 +239,11 @@ std::shared_ptr<const RoleAccess> RoleStore::FindRole(std::string_view name) con
   return it == roles_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<const RoleAccess> RoleStore::FindRoleByArn(std::string_view arn) const {
+  auto role = FindRole(arn.substr(arn.rfind('/') + 1));
+  return role != nullptr && role->record.arn == arn ? role : nullptr;
+}
+
 std::vector<std::shared_ptr<const RoleAccess>> RoleStore::Roles() const {
   std::vector<std::shared_ptr<const RoleAccess>> out;
   {

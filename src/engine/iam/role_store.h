@@ -72,6 +72,8 @@ class RoleStore {
 
   // The role named `name` (any case), or nullptr.
   std::shared_ptr<const RoleAccess> FindRole(std::string_view name) const;
+  // The role whose ARN is exactly `arn` (its name is what follows the last '/'), or nullptr.
+  std::shared_ptr<const RoleAccess> FindRoleByArn(std::string_view arn) const;
   // Every role, sorted by name.
   std::vector<std::shared_ptr<const RoleAccess>> Roles() const;
 

@@ -56,14 +56,12 @@ namespace {
 std::shared_ptr<const iam::RoleAccess> FirehoseRole(const iam::RoleStore& roles,
                                                     const std::string& account,
                                                     const std::string& role_arn) {
-  auto role = roles.FindRole(role_arn.substr(role_arn.rfind('/') + 1));
-  if (role == nullptr || role->record.arn != role_arn) return nullptr;
+  auto role = roles.FindRoleByArn(role_arn);
   iam::KeyValues keys = {{"sts:externalid", account}};
-  iam::TrustRequest firehose;
-  firehose.type = "Service";
-  firehose.names = {"firehose.amazonaws.com"};
-  firehose.keys = {&keys, nullptr};
-  return iam::TrustAllows(role->trust, firehose) ? role : nullptr;
+  if (role == nullptr || !iam::ServiceMayAssume(role->trust, "firehose.amazonaws.com", &keys)) {
+    return nullptr;
+  }
+  return role;
 }
 
 }  // namespace

@@ -81,12 +81,10 @@ std::optional<ApiError> Engine::AuthorizeLambda(const HttpRequest& request,
 ApiResult<std::shared_ptr<const iam::Session>> Engine::LambdaSession(
     const std::string& role_arn, const std::string& function) const {
   auto cannot = [] { return ApiFail("InvalidParameterValueException", kCannotAssume, 400); };
-  auto role = roles_->FindRole(role_arn.substr(role_arn.rfind('/') + 1));
-  if (role == nullptr || role->record.arn != role_arn) return cannot();
-  iam::TrustRequest lambda_service;
-  lambda_service.type = "Service";
-  lambda_service.names = {"lambda.amazonaws.com"};
-  if (!iam::TrustAllows(role->trust, lambda_service)) return cannot();
+  auto role = roles_->FindRoleByArn(role_arn);
+  if (role == nullptr || !iam::ServiceMayAssume(role->trust, "lambda.amazonaws.com")) {
+    return cannot();
+  }
   auto session = roles_->SessionFor(role->record.name, function);
   if (!session) return cannot();  // deleted meanwhile
   return session;

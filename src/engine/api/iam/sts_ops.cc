@@ -49,9 +49,8 @@ ApiResult<HttpResponse> IamApi::AssumeRole(Call& call) {
                    "streamform does not support session policies (Policy, PolicyArns)", 400);
   }
   const std::string& account = roles_.account();
-  std::string name = arn->substr(arn->rfind('/') + 1);
-  auto role = roles_.FindRole(name);
-  if (role == nullptr || role->record.arn != *arn || !MayAssume(call.principal, *role, account)) {
+  auto role = roles_.FindRoleByArn(*arn);
+  if (role == nullptr || !MayAssume(call.principal, *role, account)) {
     return ApiFail("AccessDenied",
                    "User: " + CallerArn(call.principal, account) +
                        " is not authorized to perform: sts:AssumeRole on resource: " + *arn,

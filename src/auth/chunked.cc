@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "auth/canonical.h"
 #include "auth/crypto.h"
 
 namespace sf::auth {
@@ -28,12 +29,6 @@ std::string EncodeOne(const ChunkSigningContext& context, std::string* previous,
   return out;
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 std::string ChunkSignature(const ChunkSigningContext& context, std::string_view previous,
@@ -48,7 +43,7 @@ std::string TrailerSignature(const ChunkSigningContext& context, std::string_vie
                              const Trailers& trailers) {
   Trailers sorted;
   for (const auto& [name, value] : trailers) {
-    sorted.emplace_back(ToLower(name), std::string(Trim(value)));
+    sorted.emplace_back(ToLower(name), CanonicalHeaderValue(value));
   }
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -143,8 +138,8 @@ Status ChunkedDecoder::TrailerLine() {
     return Fail(line.empty() ? "aws-chunked: the trailers end without x-amz-trailer-signature"
                              : "aws-chunked: bad trailer line");
   }
-  std::string name = ToLower(Trim(line.substr(0, colon)));
-  std::string value(Trim(line.substr(colon + 1)));
+  std::string name = ToLower(CanonicalHeaderValue(line.substr(0, colon)));
+  std::string value = CanonicalHeaderValue(line.substr(colon + 1));
   line_.clear();
   if (name != kTrailerSignatureName) {
     if (trailers_.size() == kMaxTrailers) return Fail("aws-chunked: too many trailers");

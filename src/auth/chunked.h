@@ -12,7 +12,8 @@
 //   "0;chunk-signature=" sig "\r\n" ("name:value\r\n")* "x-amz-trailer-signature:" tsig "\r\n\r\n"
 // where tsig = HMAC(kSigning, "AWS4-HMAC-SHA256-TRAILER\n" + amz_date + "\n" + scope + "\n" +
 // final chunk's sig + "\n" + SHA256(canonical trailers)), the canonical trailers being
-// "name:value\n" for each (lowercase name, trimmed value, sorted by name).
+// "name:value\n" for each (lowercase name, value trimmed as a canonical header's, sorted by
+// name).
 // Unsigned chunked bodies (STREAMING-UNSIGNED-PAYLOAD-TRAILER) are de-chunked by the S3 API
 // (payload_decoder.h).
 
@@ -86,7 +87,7 @@ class ChunkedDecoder {
   uint64_t max_chunk_size_;
   TrailerMode trailer_mode_;
   State state_ = State::kSizeLine;
-  std::string line_;        // the size line so far, or the CRLF after data
+  std::string line_;        // the size or trailer line so far, or the CRLF after data
   std::string data_;        // the current chunk's data
   uint64_t remaining_ = 0;  // data bytes still to come in the current chunk
   uint64_t chunk_size_ = 0;

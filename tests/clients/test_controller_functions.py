@@ -99,7 +99,15 @@ def open_project(case, prefix, project_file, template):
     return engine, lam, project
 
 
-class Functions(unittest.TestCase):
+class ProjectCase(unittest.TestCase):
+    """A TestCase with `engine` and `project` that runs streamform on that project and engine."""
+
+    def sf(self, *args):
+        return subprocess.run([BIN, "--project", self.project, *args, "--data-dir", self.engine.data_dir],
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+class Functions(ProjectCase):
     @classmethod
     def setUpClass(cls):
         cls.engine, cls.lam, cls.project = open_project(cls, "sf-fn-", PROJECT, TEMPLATE)
@@ -108,10 +116,6 @@ class Functions(unittest.TestCase):
     def write(cls, name, text):
         with open(os.path.join(cls.project, name), "w") as f:
             f.write(text)
-
-    def sf(self, *args):
-        return subprocess.run([BIN, "--project", self.project, *args, "--data-dir", self.engine.data_dir],
-                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     def invoke(self, name, event):
         response = self.lam.invoke(FunctionName=name, Payload=json.dumps(event).encode())
@@ -208,7 +212,7 @@ Resources:
 """
 
 
-class FunctionsFromGitRefs(unittest.TestCase):
+class FunctionsFromGitRefs(ProjectCase):
     """A stage's gitRef decides which code it deploys: dev (HEAD) and prod (branch release) get
     their commits' code from one checkout; uncommitted edits are reported and not deployed."""
 
@@ -232,10 +236,6 @@ class FunctionsFromGitRefs(unittest.TestCase):
     def git(self, *args):
         subprocess.run(["git", "-C", self.project, "-c", "user.name=t", "-c", "user.email=t@e",
                         "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
-
-    def sf(self, *args):
-        return subprocess.run([BIN, "--project", self.project, *args, "--data-dir", self.engine.data_dir],
-                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     def version(self, name):
         response = self.lam.invoke(FunctionName=name, Payload=b'{"name": "x"}')
@@ -335,14 +335,10 @@ Outputs:
 """
 
 
-class PseudoParametersOnTheEngine(unittest.TestCase):
+class PseudoParametersOnTheEngine(ProjectCase):
     @classmethod
     def setUpClass(cls):
         cls.engine, cls.lam, cls.project = open_project(cls, "sf-pseudo-", PSEUDO_PROJECT, PSEUDO_TEMPLATE)
-
-    def sf(self, *args):
-        return subprocess.run([BIN, "--project", self.project, *args, "--data-dir", self.engine.data_dir],
-                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     def test_region_and_account_are_the_engines(self):
         plan = self.sf("--output", "json", "plan")
